@@ -1,0 +1,93 @@
+// Working days: weekdays that are not bank holidays of a UK region.
+//
+//   tellus::Calendar cal = tellus::Calendar::ForRegion(
+//       tellus::Region::kEnglandAndWales);
+//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));              // false: coronation
+//   cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);         // 2023-05-09
+//   for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
+//
+// Bank holidays come from the rules of METRICS.md (with substitute days for
+// holidays on a weekend) plus one-off changes by proclamation, built in and
+// replaceable or extendable from GOV.UK's bank-holidays.json. A Calendar is
+// immutable once built and safe to share between threads.
+#ifndef TELLUS_CALENDAR_H_
+#define TELLUS_CALENDAR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+
+namespace tellus {
+
+enum class Region { kEnglandAndWales, kScotland, kNorthernIreland };
+
+// "england-and-wales", "scotland", "northern-ireland" (GOV.UK's division
+// names; matched case-insensitively, spaces/hyphens/underscores alike).
+absl::StatusOr<Region> ParseRegion(std::string_view name);
+std::string_view RegionName(Region region);
+
+struct Holiday {
+  absl::CivilDay date;
+  std::string name;
+  friend bool operator==(const Holiday&, const Holiday&) = default;
+};
+
+// How holidays loaded from GOV.UK JSON combine with the built-in ones.
+enum class HolidayMerge {
+  // For every year the file lists any holiday of the region, the file's
+  // holidays are that year's holidays exactly; other years keep the rules.
+  kReplace,
+  // The file's holidays are added to the rules and built-in one-offs.
+  kExtend,
+};
+
+class Calendar {
+ public:
+  // Rules plus the built-in one-off changes of METRICS.md for the region.
+  static Calendar ForRegion(Region region = Region::kEnglandAndWales);
+
+  // Calendar::ForRegion(region) combined with the region's division of a
+  // GOV.UK bank-holidays.json document ({"england-and-wales": {"events":
+  // [{"title", "date", ...}]}, "scotland": ..., "northern-ireland": ...}).
+  // Fails, naming the problem, on malformed JSON, a missing division or a
+  // bad date.
+  static absl::StatusOr<Calendar> FromGovUkJson(std::string_view json,
+                                                Region region,
+                                                HolidayMerge merge);
+
+  Region region() const { return region_; }
+
+  bool IsHoliday(absl::CivilDay day) const;
+  // Monday to Friday and not a bank holiday.
+  bool IsWorkingDay(absl::CivilDay day) const;
+
+  // The n-th working day after `day` (n >= 0; `day` itself never counts,
+  // working day or not). n == 0 returns `day`.
+  absl::CivilDay AddWorkingDays(absl::CivilDay day, int n) const;
+
+  // Working days in (from, to]: 0 when to <= from.
+  int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
+
+  // The region's bank holidays of a calendar year, in date order.
+  std::vector<Holiday> HolidaysInYear(int64_t year) const;
+
+ private:
+  explicit Calendar(Region region) : region_(region) {}
+
+  Region region_;
+  // Days that are added holidays (one-offs, loaded days) with their names.
+  absl::flat_hash_map<absl::CivilDay, std::string> added_;
+  // Rule-made holidays that a one-off change removed (moved May holidays).
+  absl::flat_hash_map<absl::CivilDay, std::string> removed_;
+  // Years whose holidays are exactly the loaded ones (HolidayMerge::kReplace).
+  absl::flat_hash_map<int64_t, bool> replaced_years_;
+};
+
+}  // namespace tellus
+
+#endif  // TELLUS_CALENDAR_H_

@@ -1,0 +1,23 @@
+// The subcommands of the `tellus` program. Each Add*Commands registers its
+// subcommands on the app; the callbacks report failure through SetFailed.
+#ifndef TELLUS_TOOLS_TELLUS_COMMANDS_H_
+#define TELLUS_TOOLS_TELLUS_COMMANDS_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+
+namespace tellus::cli {
+
+std::string VersionString();
+
+// Prints "tellus <command>: <message>" to stderr and sets a non-zero exit.
+void Fail(std::string_view command, const absl::Status& status);
+int ExitCode();
+
+void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
+
+}  // namespace tellus::cli
+
+#endif  // TELLUS_TOOLS_TELLUS_COMMANDS_H_
