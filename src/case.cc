@@ -48,11 +48,11 @@ int SameDayRank(const v1::Event& e) {
   return 12;
 }
 
-std::string_view StageName(v1::Stage stage) {
+absl::string_view StageName(v1::Stage stage) {
   return stage == v1::STAGE_2 ? "stage 2" : "stage 1";
 }
 
-std::string_view OutcomeName(v1::Outcome outcome) {
+absl::string_view OutcomeName(v1::Outcome outcome) {
   switch (outcome) {
     case v1::OUTCOME_UPHELD:
       return "upheld";
@@ -65,7 +65,7 @@ std::string_view OutcomeName(v1::Outcome outcome) {
   }
 }
 
-std::string_view BodyName(v1::OmbudsmanBody body) {
+absl::string_view BodyName(v1::OmbudsmanBody body) {
   switch (body) {
     case v1::OMBUDSMAN_BODY_LGSCO:
       return "LGSCO";
@@ -95,18 +95,18 @@ class Rules {
   Rules(const CaseState& state, const v1::Event& event, const EventTime* when)
       : state_(state), event_(event), when_(when) {}
 
-  absl::Status Fail(std::string_view rule) const {
+  absl::Status Fail(absl::string_view rule) const {
     return absl::InvalidArgumentError(absl::StrCat(
         "case ", state_.ref, ": ", EventName(event_),
         when_ ? absl::StrCat(" on ", On(*when_)) : std::string(), " ", rule));
   }
 
   // "... precedes the <what> on <date>"
-  absl::Status Precedes(std::string_view what, const EventTime& t) const {
+  absl::Status Precedes(absl::string_view what, const EventTime& t) const {
     return Fail(absl::StrCat("precedes the ", what, " on ", On(t)));
   }
 
-  absl::Status After(std::string_view what, const EventTime& t) const {
+  absl::Status After(absl::string_view what, const EventTime& t) const {
     return Fail(absl::StrCat("comes after the ", what, " on ", On(t)));
   }
 
@@ -141,9 +141,9 @@ absl::Status ApplyAcknowledged(CaseState& s, v1::Stage stage,
     return rules.Fail("has no escalation request before it");
   }
   if (st.responded) {
-    return rules.Fail(absl::StrCat("comes after the ", StageName(stage),
-                                   " response on ", On(*st.responded),
-                                   " (no response before its acknowledgement)"));
+    return rules.Fail(absl::StrCat(
+        "comes after the ", StageName(stage), " response on ",
+        On(*st.responded), " (no response before its acknowledgement)"));
   }
   TELLUS_RETURN_IF_ERROR(CheckNotWithdrawn(s, rules));
   st.acknowledged = t;
@@ -210,15 +210,16 @@ absl::Status ApplyWithdrawal(CaseState& s, const EventTime& t,
         absl::StrCat("repeats the withdrawal on ", On(*s.withdrawn)));
   }
   if (s.stage2.responded) {
-    return rules.Fail(absl::StrCat("leaves nothing pending: the stage 2 "
-                                   "response on ",
-                                   On(*s.stage2.responded), " closed the case"));
+    return rules.Fail(
+        absl::StrCat("leaves nothing pending: the stage 2 "
+                     "response on ",
+                     On(*s.stage2.responded), " closed the case"));
   }
   if (s.stage1.responded && !s.escalation_requested) {
-    return rules.Fail(absl::StrCat("leaves nothing pending: the stage 1 "
-                                   "response on ",
-                                   On(*s.stage1.responded),
-                                   " answered the complaint"));
+    return rules.Fail(
+        absl::StrCat("leaves nothing pending: the stage 1 "
+                     "response on ",
+                     On(*s.stage1.responded), " answered the complaint"));
   }
   s.withdrawn = t;
   return absl::OkStatus();
@@ -263,8 +264,9 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
   if (event.has_when()) {
     auto parsed = FromProto(event.when());
     if (!parsed.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "case ", s.ref, ": ", EventName(event), ": ", parsed.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("case ", s.ref, ": ", EventName(event), ": ",
+                       parsed.status().message()));
     }
     when = *parsed;
   }
@@ -273,11 +275,10 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
     return rules.Fail("is of no known kind");
   }
   if (s.type != v1::CASE_TYPE_COMPLAINT) {
-    return rules.Fail(absl::StrCat("cannot happen to a ",
-                                   s.type == v1::CASE_TYPE_COMPLIMENT
-                                       ? "compliment"
-                                       : "enquiry",
-                                   " (only complaints have events)"));
+    return rules.Fail(absl::StrCat(
+        "cannot happen to a ",
+        s.type == v1::CASE_TYPE_COMPLIMENT ? "compliment" : "enquiry",
+        " (only complaints have events)"));
   }
   if (event.kind_case() == v1::Event::kRemedy) {
     if (event.remedy().pence() < 0) return rules.Fail("is negative");
@@ -285,7 +286,8 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
     return absl::OkStatus();
   }
   if (!when) return rules.Fail("has no date");
-  if (when->date < s.received.date) return rules.Precedes("receipt", s.received);
+  if (when->date < s.received.date)
+    return rules.Precedes("receipt", s.received);
 
   switch (event.kind_case()) {
     case v1::Event::kAcknowledged:
@@ -371,7 +373,8 @@ absl::Status ValidateHeader(const v1::Case& c, CaseState& s) {
         where, "has no type (expected complaint, compliment or enquiry)"));
   }
   if (c.directorate().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "has no directorate"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "has no directorate"));
   }
   if (!c.has_received()) {
     return absl::InvalidArgumentError(
@@ -401,7 +404,7 @@ std::pair<int64_t, int> OrderKey(const v1::Event& e) {
 
 }  // namespace
 
-std::string_view CaseStatusName(CaseStatus status) {
+absl::string_view CaseStatusName(CaseStatus status) {
   switch (status) {
     case CaseStatus::kRecorded:
       return "recorded";

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace tellus {
 
@@ -40,7 +39,7 @@ std::string FormatDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
-absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text) {
+absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text) {
   int y = 0, m = 0, d = 0;
   bool ok = text.size() == 10 && text[4] == '-' && text[7] == '-';
   for (size_t i = 0; ok && i < text.size(); ++i) {
@@ -56,8 +55,8 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text) {
     ok = y >= 1 && day.year() == y && day.month() == m && day.day() == d;
     if (ok) return day;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "' is not a date of the form YYYY-MM-DD"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is not a date of the form YYYY-MM-DD"));
 }
 
 absl::CivilDay FromProto(const v1::Date& date) {
@@ -86,7 +85,10 @@ absl::StatusOr<EventTime> FromProto(const v1::When& when) {
       return EventTime::OnDate(day);
     }
     case v1::When::kAt: {
-      if (!google::protobuf::util::TimeUtil::IsTimestampValid(when.at())) {
+      // The range of RFC 3339: 0001-01-01 to 9999-12-31.
+      if (when.at().seconds() < -62135596800 ||
+          when.at().seconds() > 253402300799 || when.at().nanos() < 0 ||
+          when.at().nanos() > 999999999) {
         return absl::InvalidArgumentError("timestamp out of range");
       }
       return EventTime::At(absl::FromUnixSeconds(when.at().seconds()) +

@@ -2,9 +2,9 @@
 //
 //   tellus::Calendar cal = tellus::Calendar::ForRegion(
 //       tellus::Region::kEnglandAndWales);
-//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));              // false: coronation
-//   cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);         // 2023-05-09
-//   for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
+//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));              // false:
+//   coronation cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);         //
+//   2023-05-09 for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
 //
 // Bank holidays come from the rules of METRICS.md (with substitute days for
 // holidays on a weekend) plus one-off changes by proclamation, built in and
@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace tellus {
@@ -28,8 +29,8 @@ enum class Region { kEnglandAndWales, kScotland, kNorthernIreland };
 
 // "england-and-wales", "scotland", "northern-ireland" (GOV.UK's division
 // names; matched case-insensitively, spaces/hyphens/underscores alike).
-absl::StatusOr<Region> ParseRegion(std::string_view name);
-std::string_view RegionName(Region region);
+absl::StatusOr<Region> ParseRegion(absl::string_view name);
+absl::string_view RegionName(Region region);
 
 struct Holiday {
   absl::CivilDay date;
@@ -56,7 +57,7 @@ class Calendar {
   // [{"title", "date", ...}]}, "scotland": ..., "northern-ireland": ...}).
   // Fails, naming the problem, on malformed JSON, a missing division or a
   // bad date.
-  static absl::StatusOr<Calendar> FromGovUkJson(std::string_view json,
+  static absl::StatusOr<Calendar> FromGovUkJson(absl::string_view json,
                                                 Region region,
                                                 HolidayMerge merge);
 

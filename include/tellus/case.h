@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "tellus/calendar.h"
 #include "tellus/dates.h"
@@ -40,14 +41,14 @@ struct StageState {
 };
 
 enum class CaseStatus {
-  kRecorded,          // a compliment or an enquiry
-  kAwaitingStage1,    // a complaint awaiting its stage 1 response
-  kStage1Responded,   // answered at stage 1, not escalated
-  kAwaitingStage2,    // escalation requested, awaiting the stage 2 response
-  kStage2Responded,   // answered at stage 2
-  kWithdrawn,         // withdrawn by the customer while something was pending
+  kRecorded,         // a compliment or an enquiry
+  kAwaitingStage1,   // a complaint awaiting its stage 1 response
+  kStage1Responded,  // answered at stage 1, not escalated
+  kAwaitingStage2,   // escalation requested, awaiting the stage 2 response
+  kStage2Responded,  // answered at stage 2
+  kWithdrawn,        // withdrawn by the customer while something was pending
 };
-std::string_view CaseStatusName(CaseStatus status);
+absl::string_view CaseStatusName(CaseStatus status);
 
 struct CaseState {
   std::string ref;
@@ -61,7 +62,7 @@ struct CaseState {
   std::optional<EventTime> ombudsman_referred;
   v1::OmbudsmanDecision ombudsman_decision = v1::OMBUDSMAN_DECISION_UNSPECIFIED;
   std::optional<EventTime> ombudsman_decided;
-  std::vector<EventTime> lessons;  // in date order
+  std::vector<EventTime> lessons;       // in date order
   std::optional<int64_t> remedy_pence;  // sum of remedies, when any
 
   CaseStatus status() const;

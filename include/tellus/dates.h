@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "tellus/v1/common.pb.h"
@@ -47,7 +48,7 @@ inline absl::CivilDay FromDayNumber(int32_t n) {
 std::string FormatDate(absl::CivilDay day);
 
 // Parses exactly "YYYY-MM-DD" (a real calendar date).
-absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text);
+absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text);
 
 // When an event happened: always its London civil date, and the exact
 // instant when the source knew one.

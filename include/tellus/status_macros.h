@@ -14,19 +14,19 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define TELLUS_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    const ::absl::Status tellus_status_ = (expr);     \
-    if (ABSL_PREDICT_FALSE(!tellus_status_.ok())) {   \
-      return tellus_status_;                          \
-    }                                                 \
+#define TELLUS_RETURN_IF_ERROR(expr)                \
+  do {                                              \
+    const ::absl::Status tellus_status_ = (expr);   \
+    if (ABSL_PREDICT_FALSE(!tellus_status_.ok())) { \
+      return tellus_status_;                        \
+    }                                               \
   } while (false)
 
 #define TELLUS_STATUS_CONCAT_INNER_(a, b) a##b
 #define TELLUS_STATUS_CONCAT_(a, b) TELLUS_STATUS_CONCAT_INNER_(a, b)
 
-#define TELLUS_ASSIGN_OR_RETURN(lhs, expr)                               \
-  TELLUS_ASSIGN_OR_RETURN_IMPL_(                                         \
+#define TELLUS_ASSIGN_OR_RETURN(lhs, expr) \
+  TELLUS_ASSIGN_OR_RETURN_IMPL_(           \
       TELLUS_STATUS_CONCAT_(tellus_statusor_, __LINE__), lhs, expr)
 
 #define TELLUS_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \

@@ -27,8 +27,8 @@ struct StageTimescale {
   int acknowledge_days;    // from receipt (stage 1) or escalation request
   int respond_days;        // from the acknowledgement or its due date
   int max_extension_days;  // the most an agreed extension may add
-  friend bool operator==(const StageTimescale&, const StageTimescale&) =
-      default;
+  friend bool operator==(const StageTimescale&,
+                         const StageTimescale&) = default;
 };
 
 struct TimescalePolicy {
@@ -38,8 +38,8 @@ struct TimescalePolicy {
   const StageTimescale& ForStage(v1::Stage stage) const {
     return stage == v1::STAGE_2 ? stage2 : stage1;
   }
-  friend bool operator==(const TimescalePolicy&, const TimescalePolicy&) =
-      default;
+  friend bool operator==(const TimescalePolicy&,
+                         const TimescalePolicy&) = default;
 };
 
 // A stage left unset in the message takes the Code's defaults; a negative

@@ -7,13 +7,14 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace tellus::cli {
 
 std::string VersionString();
 
 // Prints "tellus <command>: <message>" to stderr and sets a non-zero exit.
-void Fail(std::string_view command, const absl::Status& status);
+void Fail(absl::string_view command, const absl::Status& status);
 int ExitCode();
 
 void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due

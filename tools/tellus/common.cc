@@ -11,7 +11,7 @@ int exit_code = 0;
 
 std::string VersionString() { return "tellus 0.1.0"; }
 
-void Fail(std::string_view command, const absl::Status& status) {
+void Fail(absl::string_view command, const absl::Status& status) {
   std::fprintf(stderr, "tellus %s: %s\n", std::string(command).c_str(),
                std::string(status.message()).c_str());
   exit_code = 1;

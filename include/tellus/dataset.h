@@ -1,0 +1,149 @@
+// A data set in columnar form: what the aggregation kernels read.
+//
+//   tellus::DatasetBuilder builder;
+//   TELLUS_RETURN_IF_ERROR(builder.AddCase(proto_case));  // validated
+//   TELLUS_RETURN_IF_ERROR(builder.AddInteraction(proto_interaction));
+//   tellus::Dataset data = std::move(builder).Build();
+//   data.cases().size();  data.interactions().size();
+//
+// Directorate and service are dictionary codes of one (directorate, service)
+// "cell"; dates are day numbers (days since 1970-01-01, London civil dates);
+// enums are one byte. For the as-of rule each case event also keeps the
+// instant from which it is seen (dates.h: EventTime::SeenFrom). Interactions
+// keep only what the report reads: 13 bytes a row.
+#ifndef TELLUS_DATASET_H_
+#define TELLUS_DATASET_H_
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "tellus/case.h"
+#include "tellus/v1/case.pb.h"
+#include "tellus/v1/interaction.pb.h"
+
+namespace tellus {
+
+inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();
+inline constexpr int64_t kNeverSeen = std::numeric_limits<int64_t>::max();
+inline constexpr int32_t kUnlinked = -1;
+
+// The (directorate, service) pairs a data set names. Cell 0 is "no
+// directorate" (an interaction without one counts in the totals only).
+class CellDictionary {
+ public:
+  static constexpr uint32_t kNoDirectorate = 0;
+
+  CellDictionary();
+  // An empty directorate gives kNoDirectorate whatever the service.
+  uint32_t Intern(absl::string_view directorate, absl::string_view service);
+  const std::string& directorate(uint32_t cell) const {
+    return cells_[cell].first;
+  }
+  const std::string& service(uint32_t cell) const {
+    return cells_[cell].second;
+  }
+  size_t size() const { return cells_.size(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> cells_;
+  absl::flat_hash_map<std::string, uint32_t> index_;  // "dir\0service"
+};
+
+// One dated event of every case: its London day, and the unix second from
+// which an as-of time sees it. kNoDay / kNeverSeen when the case has none.
+struct EventColumn {
+  std::vector<int32_t> day;
+  std::vector<int64_t> seen_from;
+
+  void Append(const std::optional<EventTime>& t);
+  bool Has(size_t row) const { return day[row] != kNoDay; }
+  bool SeenBy(size_t row, int64_t as_of_seconds) const {
+    return seen_from[row] <= as_of_seconds;
+  }
+};
+
+struct CaseTable {
+  std::vector<std::string> ref;
+  std::vector<uint32_t> cell;
+  std::vector<uint8_t> type;  // v1::CaseType
+  EventColumn received;
+  EventColumn s1_acknowledged, s1_extended_to, s1_responded;
+  EventColumn s2_requested, s2_acknowledged, s2_extended_to, s2_responded;
+  EventColumn withdrawn;
+  EventColumn ombudsman_referred, ombudsman_decided;
+  EventColumn first_lesson;  // the earliest seen Lessons Learnt record
+  std::vector<uint8_t> s1_outcome, s2_outcome;  // v1::Outcome
+  std::vector<uint8_t> ombudsman_body;          // v1::OmbudsmanBody
+  std::vector<uint8_t> ombudsman_decision;      // v1::OmbudsmanDecision
+  std::vector<int64_t> remedy_pence;            // 0 when none
+
+  size_t size() const { return ref.size(); }
+};
+
+struct InteractionTable {
+  std::vector<int32_t> day;         // London date of the contact
+  std::vector<uint32_t> cell;       // the interaction's own directorate
+  std::vector<uint8_t> kind;        // v1::InteractionKind
+  std::vector<int32_t> case_index;  // row in CaseTable, or kUnlinked
+
+  size_t size() const { return day.size(); }
+};
+
+class Dataset {
+ public:
+  const CaseTable& cases() const { return cases_; }
+  const InteractionTable& interactions() const { return interactions_; }
+  const CellDictionary& cells() const { return cells_; }
+  // Row of the case with this reference.
+  std::optional<uint32_t> FindCase(absl::string_view ref) const;
+  // Interactions naming a case reference the data set does not hold.
+  int64_t unlinked_interactions() const { return unlinked_; }
+  // Bytes held by the columns (not the reference strings).
+  size_t ColumnBytes() const;
+
+ private:
+  friend class DatasetBuilder;
+  CellDictionary cells_;
+  CaseTable cases_;
+  InteractionTable interactions_;
+  absl::flat_hash_map<std::string, uint32_t> case_rows_;
+  int64_t unlinked_ = 0;
+};
+
+// Collects cases and interactions in any order; Build links each
+// interaction's case_ref to its case.
+class DatasetBuilder {
+ public:
+  // Validates the history (FoldCase) and adds it. Fails on an invalid case
+  // or a reference already added.
+  absl::Status AddCase(const v1::Case& c);
+  // Adds a case whose history `state` is the fold of (the importer has
+  // already folded it). Fails on a reference already added.
+  absl::Status AddCase(const v1::Case& c, const CaseState& state);
+  // Fails on an interaction without a valid time or kind.
+  absl::Status AddInteraction(const v1::Interaction& interaction);
+  // The same, for an importer that has parsed the row already.
+  void AddInteraction(absl::CivilDay day, absl::string_view directorate,
+                      absl::string_view service, v1::InteractionKind kind,
+                      absl::string_view case_ref);
+
+  void Reserve(size_t cases, size_t interactions);
+  Dataset Build() &&;
+
+ private:
+  Dataset data_;
+  // Interactions whose case_ref was not yet known when they were added.
+  std::vector<std::pair<uint32_t, std::string>> pending_links_;
+};
+
+}  // namespace tellus
+
+#endif  // TELLUS_DATASET_H_

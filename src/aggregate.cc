@@ -1,0 +1,626 @@
+#include "tellus/aggregate.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tellus/status_macros.h"
+
+namespace tellus {
+namespace {
+
+constexpr std::array<absl::string_view, kCounterCount> kCounterNames = {
+    "interactions",
+    "enquiries",
+    "compliments",
+    "complaints_received",
+    "stage2_received",
+    "ombudsman_enquiries",
+    "ombudsman_enquiries_lgsco",
+    "ombudsman_enquiries_hos",
+    "stage1_responses",
+    "stage2_responses",
+    "follow_up_contacts",
+    "resolved",
+    "resolved_upheld",
+    "cohort_escalated",
+    "cohort_with_lessons",
+    "stage1_on_time",
+    "stage2_on_time",
+    "stage1_ack_due",
+    "stage1_ack_on_time",
+    "follow_up_chasing",
+    "follow_up_after_response",
+    "follow_ups_on_complaints",
+    "remedy_pence",
+    "ombudsman_decisions_lgsco_premature",
+    "ombudsman_decisions_lgsco_closed_after_initial_enquiries",
+    "ombudsman_decisions_lgsco_upheld",
+    "ombudsman_decisions_lgsco_upheld_satisfactory_remedy",
+    "ombudsman_decisions_lgsco_not_upheld",
+    "ombudsman_decisions_lgsco_withdrawn",
+    "ombudsman_decisions_hos_no_maladministration",
+    "ombudsman_decisions_hos_service_failure",
+    "ombudsman_decisions_hos_maladministration",
+    "ombudsman_decisions_hos_severe_maladministration",
+    "ombudsman_decisions_hos_redress",
+    "ombudsman_decisions_hos_outside_jurisdiction",
+    "ombudsman_decisions_hos_withdrawn",
+};
+
+// The counter of an Ombudsman decision, or -1 for a pair no body makes.
+int DecisionCounter(uint8_t body, uint8_t decision) {
+  using D = v1::OmbudsmanDecision;
+  if (body == v1::OMBUDSMAN_BODY_LGSCO) {
+    switch (static_cast<D>(decision)) {
+      case v1::OMBUDSMAN_DECISION_PREMATURE:
+        return kLgscoPremature;
+      case v1::OMBUDSMAN_DECISION_CLOSED_AFTER_INITIAL_ENQUIRIES:
+        return kLgscoClosedAfterInitialEnquiries;
+      case v1::OMBUDSMAN_DECISION_UPHELD:
+        return kLgscoUpheld;
+      case v1::OMBUDSMAN_DECISION_UPHELD_SATISFACTORY_REMEDY:
+        return kLgscoUpheldSatisfactoryRemedy;
+      case v1::OMBUDSMAN_DECISION_NOT_UPHELD:
+        return kLgscoNotUpheld;
+      case v1::OMBUDSMAN_DECISION_WITHDRAWN:
+        return kLgscoWithdrawn;
+      default:
+        return -1;
+    }
+  }
+  if (body == v1::OMBUDSMAN_BODY_HOS) {
+    switch (static_cast<D>(decision)) {
+      case v1::OMBUDSMAN_DECISION_NO_MALADMINISTRATION:
+        return kHosNoMaladministration;
+      case v1::OMBUDSMAN_DECISION_SERVICE_FAILURE:
+        return kHosServiceFailure;
+      case v1::OMBUDSMAN_DECISION_MALADMINISTRATION:
+        return kHosMaladministration;
+      case v1::OMBUDSMAN_DECISION_SEVERE_MALADMINISTRATION:
+        return kHosSevereMaladministration;
+      case v1::OMBUDSMAN_DECISION_REDRESS:
+        return kHosRedress;
+      case v1::OMBUDSMAN_DECISION_OUTSIDE_JURISDICTION:
+        return kHosOutsideJurisdiction;
+      case v1::OMBUDSMAN_DECISION_WITHDRAWN:
+        return kHosWithdrawn;
+      default:
+        return -1;
+    }
+  }
+  return -1;
+}
+
+bool IsUpheldToSomeDegree(uint8_t outcome) {
+  return outcome == v1::OUTCOME_UPHELD || outcome == v1::OUTCOME_PARTLY_UPHELD;
+}
+
+absl::StatusOr<absl::Time> ParseAsOf(absl::string_view text) {
+  if (auto day = ParseIsoDate(text); day.ok()) return EndOfLondonDay(*day);
+  absl::Time t;
+  std::string err;
+  const std::string s(text);
+  if (absl::ParseTime(absl::RFC3339_full, s, &t, &err)) return t;
+  // Without an offset: London local time, as in CSV exports.
+  for (const char* format : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                             "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"}) {
+    if (absl::ParseTime(format, s, London(), &t, &err)) return t;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("as-of '", text,
+                   "' is neither a date (YYYY-MM-DD) nor a date-time "
+                   "(YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])"));
+}
+
+// Everything the kernels need, precomputed from the settings.
+class Kernel {
+ public:
+  Kernel(const AggregationSettings& s, const Dataset& data)
+      : settings_(s),
+        data_(data),
+        as_of_(absl::ToUnixSeconds(s.as_of)),
+        as_of_day_(DayNumber(LondonDate(s.as_of))) {
+    const std::vector<Period> periods =
+        PeriodsEndingWith(s.period, kPeriodsKept);
+    first_day_ = DayNumber(periods.front().start);
+    const int32_t last_day = DayNumber(s.period.end);
+    period_of_day_.assign(last_day - first_day_ + 1, -1);
+    month_of_day_.assign(period_of_day_.size(), -1);
+    for (int i = 0; i < kPeriodsKept; ++i) {
+      const Period& p = periods[kPeriodsKept - 1 - i];  // i = 0 is P
+      for (int32_t d = DayNumber(p.start); d <= DayNumber(p.end); ++d) {
+        period_of_day_[d - first_day_] = static_cast<int8_t>(i);
+      }
+    }
+    const absl::CivilMonth first_month(s.period.start);
+    for (int32_t d = DayNumber(s.period.start); d <= last_day; ++d) {
+      month_of_day_[d - first_day_] = static_cast<int32_t>(
+          absl::CivilMonth(FromDayNumber(d)) - first_month);
+    }
+  }
+
+  // Period index (0 = P) of a day, or -1 outside the five periods.
+  int PeriodOf(int32_t day) const {
+    if (day == kNoDay) return -1;
+    const int64_t offset = int64_t{day} - first_day_;
+    if (offset < 0 || offset >= static_cast<int64_t>(period_of_day_.size())) {
+      return -1;
+    }
+    return period_of_day_[offset];
+  }
+  int MonthOf(int32_t day) const { return month_of_day_[day - first_day_]; }
+
+  // The day of an event if it is seen at the as-of time, else kNoDay.
+  int32_t SeenDay(const EventColumn& col, size_t row) const {
+    return col.SeenBy(row, as_of_) ? col.day[row] : kNoDay;
+  }
+  bool Seen(const EventColumn& col, size_t row) const {
+    return col.SeenBy(row, as_of_);
+  }
+
+  int32_t as_of_day() const { return as_of_day_; }
+  const AggregationSettings& settings() const { return settings_; }
+  const Dataset& data() const { return data_; }
+
+  bool OnTime(v1::Stage stage, int32_t start, int32_t acknowledged,
+              int32_t responded, int32_t extended_to) const {
+    const Calendar& cal = settings_.calendar;
+    const TimescalePolicy& policy = settings_.policy;
+    std::optional<absl::CivilDay> ack;
+    if (acknowledged != kNoDay) ack = FromDayNumber(acknowledged);
+    std::optional<absl::CivilDay> extension;
+    if (extended_to != kNoDay) extension = FromDayNumber(extended_to);
+    const absl::CivilDay due =
+        ResponseDue(cal, policy, stage, FromDayNumber(start), ack);
+    return RespondedOnTime(cal, policy, stage, due, FromDayNumber(responded),
+                           extension);
+  }
+
+ private:
+  const AggregationSettings& settings_;
+  const Dataset& data_;
+  int64_t as_of_;
+  int32_t as_of_day_;
+  int32_t first_day_ = 0;
+  std::vector<int8_t> period_of_day_;
+  std::vector<int32_t> month_of_day_;
+};
+
+// METRICS.md's follow-up rules for a contact on `day` linked to complaint
+// `row`: chasing while a stage awaits its response; else "after response"
+// when 0..28 days after the latest response on or before it.
+enum class FollowUp { kNeither, kChasing, kAfterResponse };
+
+FollowUp ClassifyFollowUp(const Kernel& k, size_t row, int32_t day) {
+  const CaseTable& t = k.data().cases();
+  const int32_t received = k.SeenDay(t.received, row);
+  const int32_t s1 = k.SeenDay(t.s1_responded, row);
+  const int32_t escalated = k.SeenDay(t.s2_requested, row);
+  const int32_t s2 = k.SeenDay(t.s2_responded, row);
+  const int32_t withdrawn = k.SeenDay(t.withdrawn, row);
+  const bool after_withdrawal = withdrawn != kNoDay && day > withdrawn;
+  const bool awaiting_stage1 =
+      received != kNoDay && received <= day && (s1 == kNoDay || day < s1);
+  const bool awaiting_stage2 =
+      escalated != kNoDay && escalated <= day && (s2 == kNoDay || day < s2);
+  if (!after_withdrawal && (awaiting_stage1 || awaiting_stage2)) {
+    return FollowUp::kChasing;
+  }
+  int32_t latest = kNoDay;
+  if (s2 != kNoDay && s2 <= day) {
+    latest = s2;
+  } else if (s1 != kNoDay && s1 <= day) {
+    latest = s1;
+  }
+  if (latest != kNoDay && day - latest <= 28) return FollowUp::kAfterResponse;
+  return FollowUp::kNeither;
+}
+
+}  // namespace
+
+absl::string_view CounterName(Counter c) { return kCounterNames[c]; }
+
+absl::StatusOr<AggregationSettings> ResolveSettings(
+    const v1::ReportSettings& request, absl::Time now) {
+  AggregationSettings s;
+  s.request = request;
+  s.financial_year_start_month = request.financial_year_start_month() == 0
+                                     ? 4
+                                     : request.financial_year_start_month();
+  TELLUS_ASSIGN_OR_RETURN(
+      s.period, ParsePeriod(request.period(), s.financial_year_start_month));
+  if (!request.region().empty()) {
+    TELLUS_ASSIGN_OR_RETURN(Region region, ParseRegion(request.region()));
+    s.calendar = Calendar::ForRegion(region);
+  }
+  if (request.has_policy()) {
+    TELLUS_ASSIGN_OR_RETURN(s.policy, PolicyFromProto(request.policy()));
+  }
+  if (request.as_of().empty()) {
+    s.as_of = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+  } else {
+    TELLUS_ASSIGN_OR_RETURN(s.as_of, ParseAsOf(request.as_of()));
+  }
+  const absl::Time period_end = EndOfLondonDay(s.period.end);
+  if (s.as_of < period_end) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "as-of ", absl::FormatTime(absl::RFC3339_sec, s.as_of, London()),
+        " is before the end of the period ", s.period.Label(), " (",
+        FormatDate(s.period.end),
+        "): a report is only final once its period has ended"));
+  }
+  if (request.has_homes() && request.homes() <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "homes ", request.homes(), " must be a positive number of homes"));
+  }
+  if (request.suppression_threshold() < 0) {
+    return absl::InvalidArgumentError(
+        "suppression threshold must not be negative");
+  }
+  s.request.set_as_of(
+      absl::FormatTime(absl::RFC3339_sec, s.as_of, absl::UTCTimeZone()));
+  s.request.set_financial_year_start_month(s.financial_year_start_month);
+  *s.request.mutable_policy() = PolicyToProto(s.policy);
+  s.request.set_region(std::string(RegionName(s.calendar.region())));
+  return s;
+}
+
+PartialAggregate::PartialAggregate(const AggregationSettings& settings)
+    : settings_(settings) {
+  const absl::CivilMonth first(settings.period.start);
+  const absl::CivilMonth last(settings.period.end);
+  months_.assign(static_cast<size_t>(last - first + 1), Counters{});
+}
+
+absl::CivilMonth PartialAggregate::first_month() const {
+  return absl::CivilMonth(settings_.period.start);
+}
+
+size_t PartialAggregate::CellFor(absl::string_view directorate,
+                                 absl::string_view service) {
+  std::pair<std::string, std::string> key{std::string(directorate),
+                                          std::string(service)};
+  auto [it, inserted] = index_.try_emplace(key, names_.size());
+  if (inserted) {
+    names_.push_back(std::move(key));
+    counters_.resize(names_.size() * kPeriodsKept, Counters{});
+  }
+  return it->second;
+}
+
+std::vector<uint32_t> PartialAggregate::MapCells(const Dataset& data) {
+  // UINT32_MAX: not yet named by a row this partial has added. Only cells
+  // that rows use are named, so a partial names exactly its rows' cells.
+  return std::vector<uint32_t>(data.cells().size(), UINT32_MAX);
+}
+
+void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
+  const Kernel k(settings_, data);
+  const CaseTable& t = data.cases();
+  std::vector<uint32_t> cell_of = MapCells(data);
+  const Calendar& cal = settings_.calendar;
+  const TimescalePolicy& policy = settings_.policy;
+  for (size_t r = begin; r < end; ++r) {
+    uint32_t& cell = cell_of[t.cell[r]];
+    if (cell == UINT32_MAX) {
+      cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
+                                           data.cells().service(t.cell[r])));
+    }
+    if (!k.Seen(t.received, r)) continue;
+    const int32_t received = t.received.day[r];
+    const int received_in = k.PeriodOf(received);
+    auto count = [&](int period, Counter counter, int64_t n, int32_t day) {
+      at(cell, period)[counter] += n;
+      if (period == 0) months_[k.MonthOf(day)][counter] += n;
+    };
+
+    if (t.type[r] == v1::CASE_TYPE_ENQUIRY) {
+      if (received_in >= 0) count(received_in, kEnquiries, 1, received);
+      continue;
+    }
+    if (t.type[r] == v1::CASE_TYPE_COMPLIMENT) {
+      if (received_in >= 0) count(received_in, kCompliments, 1, received);
+      continue;
+    }
+
+    const int32_t withdrawn = k.SeenDay(t.withdrawn, r);
+    if (received_in >= 0) {
+      count(received_in, kComplaintsReceived, 1, received);
+      Counters& c = at(cell, received_in);
+      if (k.Seen(t.s2_requested, r)) ++c[kCohortEscalated];
+      if (k.Seen(t.first_lesson, r)) ++c[kCohortWithLessons];
+      const int32_t ack_due = DayNumber(cal.AddWorkingDays(
+          FromDayNumber(received), policy.stage1.acknowledge_days));
+      if (ack_due <= k.as_of_day()) {
+        const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
+        const bool withdrawn_unacknowledged = withdrawn != kNoDay &&
+                                              withdrawn <= ack_due &&
+                                              acknowledged == kNoDay;
+        if (!withdrawn_unacknowledged) {
+          ++c[kStage1AckDue];
+          if (acknowledged != kNoDay && acknowledged <= ack_due) {
+            ++c[kStage1AckOnTime];
+          }
+        }
+      }
+    }
+
+    const int32_t escalated = k.SeenDay(t.s2_requested, r);
+    if (int p = k.PeriodOf(escalated); p >= 0) {
+      count(p, kStage2Received, 1, escalated);
+    }
+
+    const int32_t referred = k.SeenDay(t.ombudsman_referred, r);
+    if (int p = k.PeriodOf(referred); p >= 0) {
+      count(p, kOmbudsmanEnquiries, 1, referred);
+      count(p,
+            t.ombudsman_body[r] == v1::OMBUDSMAN_BODY_HOS
+                ? kOmbudsmanEnquiriesHos
+                : kOmbudsmanEnquiriesLgsco,
+            1, referred);
+    }
+    const int32_t decided = k.SeenDay(t.ombudsman_decided, r);
+    if (int p = k.PeriodOf(decided); p >= 0) {
+      const int counter =
+          DecisionCounter(t.ombudsman_body[r], t.ombudsman_decision[r]);
+      if (counter >= 0) ++at(cell, p)[counter];
+    }
+
+    const int32_t s1 = k.SeenDay(t.s1_responded, r);
+    if (int p = k.PeriodOf(s1); p >= 0) {
+      count(p, kStage1Responses, 1, s1);
+      // Due dates use the recorded days: an acknowledgement is never after
+      // its response, and an extension is known with its response.
+      if (k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
+                   t.s1_extended_to.day[r])) {
+        ++at(cell, p)[kStage1OnTime];
+      }
+    }
+    const int32_t s2 = k.SeenDay(t.s2_responded, r);
+    if (int p = k.PeriodOf(s2); p >= 0) {
+      count(p, kStage2Responses, 1, s2);
+      if (k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
+                   s2, t.s2_extended_to.day[r])) {
+        ++at(cell, p)[kStage2OnTime];
+      }
+    }
+
+    // Resolved: the final internal response (stage 2 once escalation was
+    // requested by T) is dated in the period; never when withdrawn.
+    const int32_t final_response = escalated != kNoDay ? s2 : s1;
+    if (int p = k.PeriodOf(final_response); p >= 0 && withdrawn == kNoDay) {
+      Counters& c = at(cell, p);
+      ++c[kResolved];
+      const uint8_t outcome =
+          escalated != kNoDay ? t.s2_outcome[r] : t.s1_outcome[r];
+      if (IsUpheldToSomeDegree(outcome)) ++c[kResolvedUpheld];
+      c[kRemedyPence] += t.remedy_pence[r];
+    }
+  }
+}
+
+void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
+                                       size_t end) {
+  const Kernel k(settings_, data);
+  const InteractionTable& t = data.interactions();
+  const CaseTable& cases = data.cases();
+  std::vector<uint32_t> cell_of = MapCells(data);
+  for (size_t r = begin; r < end; ++r) {
+    uint32_t& cell = cell_of[t.cell[r]];
+    if (ABSL_PREDICT_FALSE(cell == UINT32_MAX)) {
+      cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
+                                           data.cells().service(t.cell[r])));
+    }
+    const int32_t day = t.day[r];
+    const int p = k.PeriodOf(day);
+    if (p < 0) continue;
+    Counters& c = at(cell, p);
+    ++c[kInteractions];
+    Counters* month = p == 0 ? &months_[k.MonthOf(day)] : nullptr;
+    if (month) ++(*month)[kInteractions];
+    const int32_t linked = t.case_index[r];
+    if (t.kind[r] != v1::INTERACTION_KIND_FOLLOW_UP || linked == kUnlinked) {
+      continue;
+    }
+    ++c[kFollowUpContacts];
+    if (month) ++(*month)[kFollowUpContacts];
+    if (cases.type[linked] != v1::CASE_TYPE_COMPLAINT) continue;
+    ++c[kFollowUpsOnComplaints];
+    switch (ClassifyFollowUp(k, static_cast<size_t>(linked), day)) {
+      case FollowUp::kChasing:
+        ++c[kFollowUpChasing];
+        break;
+      case FollowUp::kAfterResponse:
+        ++c[kFollowUpAfterResponse];
+        break;
+      case FollowUp::kNeither:
+        break;
+    }
+  }
+}
+
+namespace {
+
+// The settings two partials must share to merge.
+std::string MergeKey(const AggregationSettings& s) {
+  v1::ReportSettings key;
+  key.set_period(s.period.Label());
+  key.set_as_of(s.request.as_of());
+  key.set_financial_year_start_month(s.financial_year_start_month);
+  *key.mutable_policy() = PolicyToProto(s.policy);
+  key.set_region(std::string(RegionName(s.calendar.region())));
+  return key.SerializeAsString();
+}
+
+std::string DescribeSettings(const AggregationSettings& s) {
+  return absl::StrCat("period ", s.period.Label(), ", as of ",
+                      s.request.as_of(), ", ", RegionName(s.calendar.region()));
+}
+
+}  // namespace
+
+absl::Status PartialAggregate::Merge(const PartialAggregate& other) {
+  if (MergeKey(settings_) != MergeKey(other.settings_)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot merge partial aggregates computed under different settings (",
+        DescribeSettings(settings_), " against ",
+        DescribeSettings(other.settings_), ")"));
+  }
+  for (size_t cell = 0; cell < other.names_.size(); ++cell) {
+    const size_t mine =
+        CellFor(other.names_[cell].first, other.names_[cell].second);
+    for (int p = 0; p < kPeriodsKept; ++p) {
+      const Counters& from = other.counters(cell, p);
+      Counters& to = at(mine, p);
+      for (int i = 0; i < kCounterCount; ++i) to[i] += from[i];
+    }
+  }
+  for (size_t m = 0; m < months_.size(); ++m) {
+    for (int i = 0; i < kCounterCount; ++i) {
+      months_[m][i] += other.months_[m][i];
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::PartialAggregate PartialAggregate::ToProto() const {
+  v1::PartialAggregate out;
+  out.set_format_version(1);
+  v1::ReportSettings& s = *out.mutable_settings();
+  s.set_period(settings_.request.period());
+  s.set_as_of(settings_.request.as_of());
+  s.set_financial_year_start_month(settings_.financial_year_start_month);
+  *s.mutable_policy() = PolicyToProto(settings_.policy);
+  s.set_region(std::string(RegionName(settings_.calendar.region())));
+  for (absl::string_view name : kCounterNames)
+    out.add_counters(std::string(name));
+  for (size_t cell = 0; cell < names_.size(); ++cell) {
+    v1::PartialCell& c = *out.add_cells();
+    c.set_directorate(names_[cell].first);
+    c.set_service(names_[cell].second);
+    for (int p = 0; p < kPeriodsKept; ++p) {
+      auto* values = c.add_periods()->mutable_values();
+      for (int64_t v : counters(cell, p)) values->Add(v);
+    }
+  }
+  const absl::CivilMonth first = first_month();
+  for (size_t m = 0; m < months_.size(); ++m) {
+    v1::PartialMonth& month = *out.add_months();
+    const absl::CivilMonth civil = first + static_cast<int64_t>(m);
+    month.set_month(absl::StrFormat("%04d-%02d", civil.year(), civil.month()));
+    for (int64_t v : months_[m]) month.mutable_counts()->add_values(v);
+  }
+  return out;
+}
+
+absl::StatusOr<PartialAggregate> PartialAggregate::FromProto(
+    const v1::PartialAggregate& proto) {
+  if (proto.format_version() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partial aggregate format version ",
+                     proto.format_version(), " is not supported (expected 1)"));
+  }
+  if (proto.settings().as_of().empty()) {
+    return absl::InvalidArgumentError("partial aggregate has no as-of time");
+  }
+  TELLUS_ASSIGN_OR_RETURN(AggregationSettings settings,
+                          ResolveSettings(proto.settings(), absl::Now()));
+  std::vector<int> counter_of;
+  for (const std::string& name : proto.counters()) {
+    auto it = std::find(kCounterNames.begin(), kCounterNames.end(), name);
+    if (it == kCounterNames.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partial aggregate has an unknown counter '", name, "'"));
+    }
+    counter_of.push_back(static_cast<int>(it - kCounterNames.begin()));
+  }
+  auto read = [&](const v1::CounterValues& values, Counters& into,
+                  absl::string_view where) -> absl::Status {
+    if (values.values_size() != static_cast<int>(counter_of.size())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partial aggregate: ", where, " has ", values.values_size(),
+          " counters, expected ", counter_of.size()));
+    }
+    for (int i = 0; i < values.values_size(); ++i) {
+      into[counter_of[i]] += values.values(i);
+    }
+    return absl::OkStatus();
+  };
+  PartialAggregate out(settings);
+  for (const v1::PartialCell& cell : proto.cells()) {
+    if (cell.periods_size() != kPeriodsKept) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "partial aggregate: cell '", cell.directorate(), "/", cell.service(),
+          "' has ", cell.periods_size(), " periods, expected ", kPeriodsKept));
+    }
+    const size_t c = out.CellFor(cell.directorate(), cell.service());
+    for (int p = 0; p < kPeriodsKept; ++p) {
+      TELLUS_RETURN_IF_ERROR(read(cell.periods(p), out.at(c, p),
+                                  absl::StrCat("cell '", cell.directorate(),
+                                               "/", cell.service(), "'")));
+    }
+  }
+  if (proto.months_size() != static_cast<int>(out.months_.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "partial aggregate has ", proto.months_size(), " months, expected ",
+        out.months_.size(), " for ", settings.period.Label()));
+  }
+  for (int m = 0; m < proto.months_size(); ++m) {
+    TELLUS_RETURN_IF_ERROR(
+        read(proto.months(m).counts(), out.months_[m],
+             absl::StrCat("month ", proto.months(m).month())));
+  }
+  return out;
+}
+
+bool operator==(const PartialAggregate& a, const PartialAggregate& b) {
+  if (MergeKey(a.settings_) != MergeKey(b.settings_)) return false;
+  if (a.months_ != b.months_) return false;
+  using Cells =
+      std::map<std::pair<std::string, std::string>, std::vector<Counters>>;
+  auto cells = [](const PartialAggregate& p) {
+    Cells out;
+    for (size_t c = 0; c < p.names_.size(); ++c) {
+      std::vector<Counters>& v = out[p.names_[c]];
+      for (int i = 0; i < kPeriodsKept; ++i) v.push_back(p.counters(c, i));
+    }
+    return out;
+  };
+  return cells(a) == cells(b);
+}
+
+absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
+                                           const AggregationSettings& settings,
+                                           int threads) {
+  if (threads < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("threads ", threads, " must be 0 (one per core) or more"));
+  }
+  if (threads == 0) {
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  const size_t n_cases = data.cases().size();
+  const size_t n_interactions = data.interactions().size();
+  std::vector<PartialAggregate> parts(threads, PartialAggregate(settings));
+  auto work = [&](int i) {
+    parts[i].AddCases(data, n_cases * i / threads, n_cases * (i + 1) / threads);
+    parts[i].AddInteractions(data, n_interactions * i / threads,
+                             n_interactions * (i + 1) / threads);
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
+    for (std::thread& t : pool) t.join();
+  }
+  for (int i = 1; i < threads; ++i) {
+    TELLUS_RETURN_IF_ERROR(parts[0].Merge(parts[i]));
+  }
+  return std::move(parts[0]);
+}
+
+}  // namespace tellus
