@@ -1,0 +1,212 @@
+// Import of CSV exports: every row validated, every bad row rejected with the
+// line, the column and a reason an officer can act on, nothing lost.
+//
+//   tellus::RejectsCsvWriter rejects(&rejects_file);   // optional
+//   tellus::DatasetSink sink;                          // or a protobuf writer
+//   tellus::Importer importer(sink, &rejects);
+//   TELLUS_RETURN_IF_ERROR(importer.ImportCases("cases.csv"));
+//   TELLUS_RETURN_IF_ERROR(importer.ImportInteractions("interactions.csv"));
+//   const tellus::ImportSummary& s = importer.summary();
+//   // s.cases.read == s.cases.accepted + s.cases.rejected, always.
+//   tellus::Dataset data = std::move(sink).Build();
+//
+// A file-level fault (unreadable file, a missing required column, an
+// unclosed quote at the end) is the returned Status; a bad row is a Reject,
+// reported to the RejectSink and counted, never repaired. Import cases first:
+// an interaction is linked when its case_ref names a case accepted earlier.
+#ifndef TELLUS_IMPORT_H_
+#define TELLUS_IMPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "tellus/case.h"
+#include "tellus/csv_reader.h"
+#include "tellus/dataset.h"
+#include "tellus/v1/case.pb.h"
+#include "tellus/v1/interaction.pb.h"
+
+namespace tellus {
+
+// A rejected row, as FORMATS.md's rejects file has it.
+struct Reject {
+  std::string file;    // the input file's name as given
+  int64_t line = 0;    // the line the record starts on
+  std::string column;  // the column at fault; empty when the rule spans columns
+  std::string rule;    // a short rule name for summaries: "bad_value", ...
+  std::string reason;  // what is wrong, for a person
+  std::string record;  // the record's text exactly as read
+};
+
+// Why a row was refused, before it becomes a Reject.
+struct RowError {
+  std::string column;
+  std::string rule;
+  std::string reason;
+};
+
+struct FileSummary {
+  std::string file;
+  int64_t read = 0;  // rows (records other than the header and blank lines)
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+  std::map<std::string, int64_t> rejected_by_rule;
+};
+
+struct ImportSummary {
+  FileSummary cases;
+  FileSummary interactions;
+  // Accepted interactions whose case_ref names no accepted case.
+  int64_t unlinked_interactions = 0;
+};
+
+// Receives the rows an import accepts.
+class ImportSink {
+ public:
+  virtual ~ImportSink() = default;
+  virtual absl::Status OnCase(const v1::Case& c, const CaseState& state) = 0;
+  // `interaction` is fully filled; `at` is its parsed time.
+  virtual absl::Status OnInteraction(const v1::Interaction& interaction,
+                                     const EventTime& at) = 0;
+};
+
+// Receives rejected rows.
+class RejectSink {
+ public:
+  virtual ~RejectSink() = default;
+  virtual absl::Status OnReject(const Reject& reject) = 0;
+};
+
+// Writes rejects as CSV: "file,line,column,reason,record".
+class RejectsCsvWriter : public RejectSink {
+ public:
+  explicit RejectsCsvWriter(std::ostream* out);
+  absl::Status OnReject(const Reject& reject) override;
+
+ private:
+  std::ostream* out_;
+  std::string buffer_;
+};
+
+// Keeps rejects in memory (tests, the C ABI, Python).
+class RejectList : public RejectSink {
+ public:
+  absl::Status OnReject(const Reject& reject) override {
+    rejects_.push_back(reject);
+    return absl::OkStatus();
+  }
+  const std::vector<Reject>& rejects() const { return rejects_; }
+
+ private:
+  std::vector<Reject> rejects_;
+};
+
+// Collects accepted rows into a columnar Dataset.
+class DatasetSink : public ImportSink {
+ public:
+  absl::Status OnCase(const v1::Case& c, const CaseState& state) override;
+  absl::Status OnInteraction(const v1::Interaction& interaction,
+                             const EventTime& at) override;
+  Dataset Build() && { return std::move(builder_).Build(); }
+
+ private:
+  DatasetBuilder builder_;
+};
+
+// Turns the fields of one cases.csv row into a case, or says which rule it
+// breaks. Pure: the duplicate rule is the Importer's. Exposed for tests and
+// the fuzzer.
+class CaseRowParser {
+ public:
+  // Fails when a required column is missing from the header.
+  static absl::StatusOr<CaseRowParser> Create(const CsvHeader& header);
+
+  // Parses a well-formed record (as many fields as the header). On success
+  // fills `out` (without its source) and `state`.
+  std::optional<RowError> Parse(absl::Span<const absl::string_view> fields,
+                                v1::Case& out, CaseState& state) const;
+
+  int ref_column() const { return ref_; }
+
+ private:
+  CaseRowParser() = default;
+  const CsvHeader* header_ = nullptr;
+  std::vector<std::string> names_;  // column names as written
+  int ref_ = -1, type_ = -1, received_ = -1, directorate_ = -1;
+  int service_ = -1, channel_ = -1, customer_ = -1, team_ = -1, staff_ = -1;
+  int s1_ack_ = -1, s1_ext_ = -1, s1_resp_ = -1, s1_outcome_ = -1;
+  int s2_req_ = -1, s2_ack_ = -1, s2_ext_ = -1, s2_resp_ = -1, s2_outcome_ = -1;
+  int withdrawn_ = -1, ombudsman_ = -1, ombudsman_received_ = -1;
+  int decision_ = -1, decided_ = -1, lessons_ = -1, remedy_ = -1;
+  std::vector<int> unknown_;  // columns kept as attributes
+};
+
+// The same for interactions.csv rows.
+class InteractionRowParser {
+ public:
+  static absl::StatusOr<InteractionRowParser> Create(const CsvHeader& header);
+  std::optional<RowError> Parse(absl::Span<const absl::string_view> fields,
+                                v1::Interaction& out, EventTime& at) const;
+  int id_column() const { return id_; }
+
+ private:
+  InteractionRowParser() = default;
+  std::vector<std::string> names_;
+  int id_ = -1, at_ = -1, channel_ = -1, directorate_ = -1, service_ = -1;
+  int kind_ = -1, customer_ = -1, case_ref_ = -1;
+  std::vector<int> unknown_;
+};
+
+struct ImportOptions {
+  // Called now and then with the rows read so far (progress on a terminal).
+  std::function<void(absl::string_view file, int64_t rows)> progress;
+};
+
+class Importer {
+ public:
+  Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options = {});
+
+  // Reads a cases.csv file; `display_name` is what rejects call it (the
+  // name as given), defaulting to `path`.
+  absl::Status ImportCases(const std::string& path,
+                           const std::string& display_name = "");
+  absl::Status ImportInteractions(const std::string& path,
+                                  const std::string& display_name = "");
+  // The same over a reader (tests, in-memory data).
+  absl::Status ImportCases(CsvReader& reader, const std::string& display_name);
+  absl::Status ImportInteractions(CsvReader& reader,
+                                  const std::string& display_name);
+
+  const ImportSummary& summary() const { return summary_; }
+
+ private:
+  absl::Status RejectRow(FileSummary& file, const CsvRecord& record,
+                         RowError error);
+
+  ImportSink& sink_;
+  RejectSink* rejects_;
+  ImportOptions options_;
+  ImportSummary summary_;
+  absl::flat_hash_set<std::string> case_refs_seen_;      // any row's case_ref
+  absl::flat_hash_set<std::string> case_refs_accepted_;  // accepted cases
+  // Interaction ids seen, as two independent 64-bit hashes: a set of 1.5
+  // million strings would dominate import time and memory, and a false
+  // duplicate needs a 128-bit collision.
+  absl::flat_hash_set<std::pair<uint64_t, uint64_t>> interaction_ids_seen_;
+};
+
+// One line per file: rows read, accepted, rejected by rule; unlinked.
+std::string FormatSummary(const ImportSummary& summary);
+
+}  // namespace tellus
+
+#endif  // TELLUS_IMPORT_H_

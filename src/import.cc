@@ -1,0 +1,628 @@
+#include "tellus/import.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tellus/fields.h"
+#include "tellus/status_macros.h"
+
+namespace tellus {
+namespace {
+
+constexpr int kProgressEvery = 1 << 18;
+
+RowError Error(absl::string_view column, absl::string_view rule,
+               std::string reason) {
+  return RowError{std::string(column), std::string(rule), std::move(reason)};
+}
+
+absl::Status MissingColumn(absl::string_view file_kind,
+                           absl::string_view column, const CsvHeader& header) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < header.size(); ++i) names.push_back(header.name(i));
+  return absl::InvalidArgumentError(absl::StrCat(
+      file_kind, ": the header has no '", column,
+      "' column, which is required (the header is: ",
+      absl::StrJoin(names, ","), ")"));
+}
+
+int Find(const CsvHeader& header, absl::string_view name) {
+  return header.FindColumn(name).value_or(-1);
+}
+
+// The trimmed value of a column, or "" when the column is absent.
+absl::string_view Value(absl::Span<const absl::string_view> fields, int col) {
+  return col < 0 ? absl::string_view() : TrimSpaces(fields[col]);
+}
+
+// FNV-1a, independent of absl::Hash: the second half of a 128-bit id key.
+uint64_t Fnv1a(absl::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::optional<RowError> CheckUtf8(absl::Span<const absl::string_view> fields,
+                                  const std::vector<std::string>& names) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!IsValidUtf8(fields[i])) {
+      return Error(names[i], "not_utf8",
+                   absl::StrCat(names[i], " is not valid UTF-8 text (save the "
+                                          "export as UTF-8)"));
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Names(const CsvHeader& header) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < header.size(); ++i) names.push_back(header.name(i));
+  return names;
+}
+
+// Prefixes a parser's message with the column: "s1_responded: '31/02/2023'
+// is not a date ...".
+RowError BadValue(absl::string_view column, const absl::Status& status) {
+  return Error(column, "bad_value", absl::StrCat(column, ": ", status.message()));
+}
+
+}  // namespace
+
+// --- Rejects -------------------------------------------------------------
+
+RejectsCsvWriter::RejectsCsvWriter(std::ostream* out) : out_(out) {
+  *out_ << "file,line,column,reason,record\n";
+}
+
+absl::Status RejectsCsvWriter::OnReject(const Reject& r) {
+  buffer_.clear();
+  const std::string line = absl::StrCat(r.line);
+  const absl::string_view fields[] = {r.file, line, r.column, r.reason,
+                                      r.record};
+  AppendCsvRecord(buffer_, fields);
+  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (!*out_) return absl::DataLossError("cannot write the rejects file");
+  return absl::OkStatus();
+}
+
+absl::Status DatasetSink::OnCase(const v1::Case& c, const CaseState& state) {
+  return builder_.AddCase(c, state);
+}
+
+absl::Status DatasetSink::OnInteraction(const v1::Interaction& i,
+                                        const EventTime& at) {
+  builder_.AddInteraction(at.date, i.directorate(), i.service(), i.kind(),
+                          i.case_ref());
+  return absl::OkStatus();
+}
+
+// --- cases.csv rows ------------------------------------------------------
+
+absl::StatusOr<CaseRowParser> CaseRowParser::Create(const CsvHeader& header) {
+  CaseRowParser p;
+  p.names_ = Names(header);
+  struct Column {
+    absl::string_view name;
+    int* index;
+    bool required;
+  };
+  const Column columns[] = {
+      {"case_ref", &p.ref_, true},
+      {"type", &p.type_, true},
+      {"received", &p.received_, true},
+      {"directorate", &p.directorate_, true},
+      {"service", &p.service_, false},
+      {"channel", &p.channel_, false},
+      {"customer", &p.customer_, false},
+      {"s1_acknowledged", &p.s1_ack_, false},
+      {"s1_extended_to", &p.s1_ext_, false},
+      {"s1_responded", &p.s1_resp_, false},
+      {"s1_outcome", &p.s1_outcome_, false},
+      {"s2_requested", &p.s2_req_, false},
+      {"s2_acknowledged", &p.s2_ack_, false},
+      {"s2_extended_to", &p.s2_ext_, false},
+      {"s2_responded", &p.s2_resp_, false},
+      {"s2_outcome", &p.s2_outcome_, false},
+      {"withdrawn", &p.withdrawn_, false},
+      {"ombudsman", &p.ombudsman_, false},
+      {"ombudsman_received", &p.ombudsman_received_, false},
+      {"ombudsman_decision", &p.decision_, false},
+      {"ombudsman_decided", &p.decided_, false},
+      {"lessons_learnt", &p.lessons_, false},
+      {"remedy_amount", &p.remedy_, false},
+      {"team", &p.team_, false},
+      {"staff", &p.staff_, false},
+  };
+  std::vector<bool> known(header.size(), false);
+  for (const Column& c : columns) {
+    *c.index = Find(header, c.name);
+    if (*c.index < 0 && c.required) {
+      return MissingColumn("cases file", c.name, header);
+    }
+    if (*c.index >= 0) known[*c.index] = true;
+  }
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (!known[i]) p.unknown_.push_back(static_cast<int>(i));
+  }
+  return p;
+}
+
+std::optional<RowError> CaseRowParser::Parse(
+    absl::Span<const absl::string_view> fields, v1::Case& out,
+    CaseState& state) const {
+  out.Clear();
+  if (auto bad = CheckUtf8(fields, names_)) return bad;
+  auto name = [&](int col) -> const std::string& { return names_[col]; };
+  auto value = [&](int col) { return Value(fields, col); };
+
+  for (int col : {ref_, type_, received_, directorate_}) {
+    if (value(col).empty()) {
+      return Error(name(col), "missing_value",
+                   absl::StrCat(name(col), " is required but empty"));
+    }
+  }
+
+  // Values, each checked against its column's form.
+  auto type = ParseCaseType(value(type_));
+  if (!type.ok()) return BadValue(name(type_), type.status());
+  auto received = ParseDateOrDateTime(value(received_));
+  if (!received.ok()) return BadValue(name(received_), received.status());
+
+  struct DatedColumn {
+    int col;
+    std::optional<EventTime> time;
+  };
+  DatedColumn dated[] = {{s1_ack_, {}},    {s1_ext_, {}},  {s1_resp_, {}},
+                         {s2_req_, {}},    {s2_ack_, {}},  {s2_ext_, {}},
+                         {s2_resp_, {}},   {withdrawn_, {}},
+                         {ombudsman_received_, {}},        {decided_, {}},
+                         {lessons_, {}}};
+  for (DatedColumn& d : dated) {
+    if (value(d.col).empty()) continue;
+    auto t = ParseDateOrDateTime(value(d.col));
+    if (!t.ok()) return BadValue(name(d.col), t.status());
+    d.time = *t;
+  }
+  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
+  if (!value(channel_).empty()) {
+    auto c = ParseChannel(value(channel_));
+    if (!c.ok()) return BadValue(name(channel_), c.status());
+    channel = *c;
+  }
+  v1::Outcome outcome1 = v1::OUTCOME_UNSPECIFIED;
+  v1::Outcome outcome2 = v1::OUTCOME_UNSPECIFIED;
+  for (auto [col, outcome] : {std::pair{s1_outcome_, &outcome1},
+                              std::pair{s2_outcome_, &outcome2}}) {
+    if (value(col).empty()) continue;
+    auto o = ParseOutcome(value(col));
+    if (!o.ok()) return BadValue(name(col), o.status());
+    *outcome = *o;
+  }
+  v1::OmbudsmanBody body = v1::OMBUDSMAN_BODY_UNSPECIFIED;
+  if (!value(ombudsman_).empty()) {
+    auto b = ParseOmbudsmanBody(value(ombudsman_));
+    if (!b.ok()) return BadValue(name(ombudsman_), b.status());
+    body = *b;
+  }
+  v1::OmbudsmanDecision decision = v1::OMBUDSMAN_DECISION_UNSPECIFIED;
+  if (!value(decision_).empty()) {
+    auto d = ParseOmbudsmanDecision(value(decision_));
+    if (!d.ok()) return BadValue(name(decision_), d.status());
+    decision = *d;
+    const bool lgsco = decision >= v1::OMBUDSMAN_DECISION_PREMATURE &&
+                       decision <= v1::OMBUDSMAN_DECISION_NOT_UPHELD;
+    const bool hos = decision >= v1::OMBUDSMAN_DECISION_NO_MALADMINISTRATION &&
+                     decision <= v1::OMBUDSMAN_DECISION_OUTSIDE_JURISDICTION;
+    if ((body == v1::OMBUDSMAN_BODY_LGSCO && hos) ||
+        (body == v1::OMBUDSMAN_BODY_HOS && lgsco)) {
+      return Error(
+          name(decision_), "bad_value",
+          absl::StrCat(name(decision_), ": '", value(decision_), "' is a ",
+                       lgsco ? "LGSCO" : "Housing Ombudsman",
+                       " decision, but the complaint went to the ",
+                       body == v1::OMBUDSMAN_BODY_LGSCO ? "LGSCO"
+                                                        : "Housing Ombudsman"));
+    }
+  }
+  std::optional<int64_t> remedy;
+  if (!value(remedy_).empty()) {
+    auto pence = ParseMoneyPence(value(remedy_));
+    if (!pence.ok()) return BadValue(name(remedy_), pence.status());
+    remedy = *pence;
+  }
+
+  // A compliment or an enquiry carries no complaint columns.
+  if (*type != v1::CASE_TYPE_COMPLAINT) {
+    for (int col : {s1_ack_, s1_ext_, s1_resp_, s1_outcome_, s2_req_, s2_ack_,
+                    s2_ext_, s2_resp_, s2_outcome_, withdrawn_, ombudsman_,
+                    ombudsman_received_, decision_, decided_, lessons_,
+                    remedy_}) {
+      if (!value(col).empty()) {
+        return Error(name(col), "not_for_type",
+                     absl::StrCat("a ", value(type_), " carries no ", name(col),
+                                  " (only complaints do)"));
+      }
+    }
+  }
+
+  // "with X": present when X is present, absent when X is absent.
+  struct Pair {
+    int dependent;
+    absl::string_view dependent_name;
+    int anchor;
+    absl::string_view anchor_name;
+  };
+  for (const Pair& p :
+       {Pair{s1_outcome_, "s1_outcome", s1_resp_, "s1_responded"},
+        Pair{s2_outcome_, "s2_outcome", s2_resp_, "s2_responded"},
+        Pair{ombudsman_received_, "ombudsman_received", ombudsman_,
+             "ombudsman"},
+        Pair{decided_, "ombudsman_decided", decision_, "ombudsman_decision"}}) {
+    const bool has_dependent = !value(p.dependent).empty();
+    const bool has_anchor = !value(p.anchor).empty();
+    if (has_anchor && !has_dependent) {
+      return Error(p.dependent_name, "missing_value",
+                   absl::StrCat(p.dependent_name, " is required with ",
+                                p.anchor_name));
+    }
+    if (has_dependent && !has_anchor) {
+      return Error(name(p.dependent), "unexpected_value",
+                   absl::StrCat(p.dependent_name, " is given without ",
+                                p.anchor_name));
+    }
+  }
+
+  // The case and its events, for the state machine.
+  out.set_ref(std::string(value(ref_)));
+  out.set_type(*type);
+  *out.mutable_received() = ToProto(*received);
+  out.set_directorate(std::string(value(directorate_)));
+  out.set_service(std::string(value(service_)));
+  out.set_channel(channel);
+  out.set_customer(std::string(value(customer_)));
+  out.set_team(std::string(value(team_)));
+  out.set_staff(std::string(value(staff_)));
+  auto add = [&](const std::optional<EventTime>& t) -> v1::Event* {
+    if (!t) return nullptr;
+    v1::Event* e = out.add_events();
+    *e->mutable_when() = ToProto(*t);
+    return e;
+  };
+  const auto& [s1_ack, s1_ext, s1_resp, s2_req, s2_ack, s2_ext, s2_resp,
+               withdrawn, referred, decided, lesson] = dated;
+  if (auto* e = add(s1_ack.time)) {
+    e->mutable_acknowledged()->set_stage(v1::STAGE_1);
+  }
+  if (auto* e = add(s1_ext.time)) {
+    e->mutable_extension_agreed()->set_stage(v1::STAGE_1);
+  }
+  if (auto* e = add(s1_resp.time)) {
+    e->mutable_responded()->set_stage(v1::STAGE_1);
+    e->mutable_responded()->set_outcome(outcome1);
+  }
+  if (auto* e = add(s2_req.time)) e->mutable_escalation_requested();
+  if (auto* e = add(s2_ack.time)) {
+    e->mutable_acknowledged()->set_stage(v1::STAGE_2);
+  }
+  if (auto* e = add(s2_ext.time)) {
+    e->mutable_extension_agreed()->set_stage(v1::STAGE_2);
+  }
+  if (auto* e = add(s2_resp.time)) {
+    e->mutable_responded()->set_stage(v1::STAGE_2);
+    e->mutable_responded()->set_outcome(outcome2);
+  }
+  if (auto* e = add(withdrawn.time)) e->mutable_withdrawn();
+  if (auto* e = add(lesson.time)) e->mutable_lesson_learnt();
+  if (auto* e = add(referred.time)) {
+    e->mutable_ombudsman_referral()->set_body(body);
+  }
+  if (auto* e = add(decided.time)) {
+    e->mutable_ombudsman_decided()->set_decision(decision);
+  }
+  if (remedy) out.add_events()->mutable_remedy()->set_pence(*remedy);
+  for (int col : unknown_) {
+    if (value(col).empty()) continue;
+    v1::Attribute& a = *out.add_attributes();
+    a.set_name(name(col));
+    a.set_value(std::string(value(col)));
+  }
+
+  auto folded = FoldCase(out);
+  if (!folded.ok()) {
+    return Error("", "invalid_history", std::string(folded.status().message()));
+  }
+  state = *std::move(folded);
+  return std::nullopt;
+}
+
+// --- interactions.csv rows -----------------------------------------------
+
+absl::StatusOr<InteractionRowParser> InteractionRowParser::Create(
+    const CsvHeader& header) {
+  InteractionRowParser p;
+  p.names_ = Names(header);
+  struct Column {
+    absl::string_view name;
+    int* index;
+    bool required;
+  };
+  const Column columns[] = {
+      {"interaction_id", &p.id_, true}, {"at", &p.at_, true},
+      {"channel", &p.channel_, true},   {"directorate", &p.directorate_, false},
+      {"service", &p.service_, false},  {"kind", &p.kind_, true},
+      {"customer", &p.customer_, false}, {"case_ref", &p.case_ref_, false},
+  };
+  std::vector<bool> known(header.size(), false);
+  for (const Column& c : columns) {
+    *c.index = Find(header, c.name);
+    if (*c.index < 0 && c.required) {
+      return MissingColumn("interactions file", c.name, header);
+    }
+    if (*c.index >= 0) known[*c.index] = true;
+  }
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (!known[i]) p.unknown_.push_back(static_cast<int>(i));
+  }
+  return p;
+}
+
+std::optional<RowError> InteractionRowParser::Parse(
+    absl::Span<const absl::string_view> fields, v1::Interaction& out,
+    EventTime& at) const {
+  if (auto bad = CheckUtf8(fields, names_)) return bad;
+  auto value = [&](int col) { return Value(fields, col); };
+  for (int col : {id_, at_, channel_, kind_}) {
+    if (value(col).empty()) {
+      return Error(names_[col], "missing_value",
+                   absl::StrCat(names_[col], " is required but empty"));
+    }
+  }
+  auto time = ParseDateOrDateTime(value(at_));
+  if (!time.ok()) return BadValue(names_[at_], time.status());
+  auto channel = ParseChannel(value(channel_));
+  if (!channel.ok()) return BadValue(names_[channel_], channel.status());
+  auto kind = ParseInteractionKind(value(kind_));
+  if (!kind.ok()) return BadValue(names_[kind_], kind.status());
+
+  at = *time;
+  out.Clear();
+  out.set_id(std::string(value(id_)));
+  *out.mutable_at() = ToProto(*time);
+  out.set_channel(*channel);
+  out.set_directorate(std::string(value(directorate_)));
+  out.set_service(std::string(value(service_)));
+  out.set_kind(*kind);
+  out.set_customer(std::string(value(customer_)));
+  out.set_case_ref(std::string(value(case_ref_)));
+  for (int col : unknown_) {
+    if (value(col).empty()) continue;
+    v1::Attribute& a = *out.add_attributes();
+    a.set_name(names_[col]);
+    a.set_value(std::string(value(col)));
+  }
+  return std::nullopt;
+}
+
+// --- The importer --------------------------------------------------------
+
+Importer::Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options)
+    : sink_(sink), rejects_(rejects), options_(std::move(options)) {}
+
+absl::Status Importer::RejectRow(FileSummary& file, const CsvRecord& record,
+                                 RowError error) {
+  ++file.rejected;
+  ++file.rejected_by_rule[error.rule];
+  if (rejects_ == nullptr) return absl::OkStatus();
+  Reject r;
+  r.file = file.file;
+  r.line = record.line;
+  r.column = std::move(error.column);
+  r.rule = std::move(error.rule);
+  r.reason = std::move(error.reason);
+  r.record = std::string(record.raw);
+  return rejects_->OnReject(r);
+}
+
+namespace {
+
+// Reads the header of a file; fails on an empty file.
+absl::StatusOr<CsvHeader> ReadHeader(CsvReader& reader,
+                                     absl::string_view file) {
+  CsvRecord record;
+  TELLUS_ASSIGN_OR_RETURN(bool more, reader.Next(record));
+  if (!more) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": the file is empty (expected a header row)"));
+  }
+  for (absl::string_view name : record.fields) {
+    if (!IsValidUtf8(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ": the header row is not valid UTF-8"));
+    }
+  }
+  auto header = CsvHeader::Create(record.fields);
+  if (!header.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": ", header.status().message()));
+  }
+  return header;
+}
+
+// The structural checks every row gets before its values are read.
+std::optional<RowError> CheckShape(const CsvRecord& record,
+                                   const CsvHeader& header) {
+  if (!record.error.empty()) {
+    const std::string column =
+        record.error_field >= 0 &&
+                static_cast<size_t>(record.error_field) < header.size()
+            ? header.name(record.error_field)
+            : "";
+    return RowError{column, "malformed_csv", std::string(record.error)};
+  }
+  if (record.fields.size() != header.size()) {
+    return RowError{"", "wrong_field_count",
+                    absl::StrCat("wrong number of fields: ",
+                                 record.fields.size(), " where the header has ",
+                                 header.size())};
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<CsvReader> Open(const std::string& path) {
+  auto reader = CsvReader::OpenFile(path);
+  if (!reader.ok()) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot be read (", reader.status().message(), ")"));
+  }
+  return reader;
+}
+
+}  // namespace
+
+absl::Status Importer::ImportCases(const std::string& path,
+                                   const std::string& display_name) {
+  TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
+  return ImportCases(reader, display_name.empty() ? path : display_name);
+}
+
+absl::Status Importer::ImportInteractions(const std::string& path,
+                                          const std::string& display_name) {
+  TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
+  return ImportInteractions(reader, display_name.empty() ? path : display_name);
+}
+
+absl::Status Importer::ImportCases(CsvReader& reader,
+                                   const std::string& display_name) {
+  FileSummary& file = summary_.cases;
+  file.file = display_name;
+  TELLUS_ASSIGN_OR_RETURN(CsvHeader header, ReadHeader(reader, display_name));
+  auto parser = CaseRowParser::Create(header);
+  if (!parser.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", parser.status().message()));
+  }
+  CsvRecord record;
+  v1::Case c;
+  CaseState state;
+  while (true) {
+    auto more = reader.Next(record);
+    if (!more.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name, ": ", more.status().message()));
+    }
+    if (!*more) break;
+    ++file.read;
+    if (options_.progress && file.read % kProgressEvery == 0) {
+      options_.progress(display_name, file.read);
+    }
+    if (auto bad = CheckShape(record, header)) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
+      continue;
+    }
+    // A reference is used by any row that names it, accepted or not.
+    const absl::string_view ref = TrimSpaces(record.fields[parser->ref_column()]);
+    if (!ref.empty() && !case_refs_seen_.emplace(ref).second) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(
+          file, record,
+          RowError{header.name(parser->ref_column()), "duplicate_case_ref",
+                   absl::StrCat("case_ref ", ref,
+                                " is already used by an earlier row")}));
+      continue;
+    }
+    if (auto bad = parser->Parse(record.fields, c, state)) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
+      continue;
+    }
+    c.mutable_source()->set_file(display_name);
+    c.mutable_source()->set_line(record.line);
+    TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
+    case_refs_accepted_.insert(c.ref());
+    ++file.accepted;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Importer::ImportInteractions(CsvReader& reader,
+                                          const std::string& display_name) {
+  FileSummary& file = summary_.interactions;
+  file.file = display_name;
+  TELLUS_ASSIGN_OR_RETURN(CsvHeader header, ReadHeader(reader, display_name));
+  auto parser = InteractionRowParser::Create(header);
+  if (!parser.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", parser.status().message()));
+  }
+  CsvRecord record;
+  v1::Interaction interaction;
+  EventTime at;
+  while (true) {
+    auto more = reader.Next(record);
+    if (!more.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name, ": ", more.status().message()));
+    }
+    if (!*more) break;
+    ++file.read;
+    if (options_.progress && file.read % kProgressEvery == 0) {
+      options_.progress(display_name, file.read);
+    }
+    if (auto bad = CheckShape(record, header)) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
+      continue;
+    }
+    const absl::string_view id = TrimSpaces(record.fields[parser->id_column()]);
+    if (!id.empty() &&
+        !interaction_ids_seen_.emplace(absl::HashOf(id), Fnv1a(id)).second) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(
+          file, record,
+          RowError{header.name(parser->id_column()), "duplicate_interaction_id",
+                   absl::StrCat("interaction_id ", id,
+                                " is already used by an earlier row")}));
+      continue;
+    }
+    if (auto bad = parser->Parse(record.fields, interaction, at)) {
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
+      continue;
+    }
+    interaction.mutable_source()->set_file(display_name);
+    interaction.mutable_source()->set_line(record.line);
+    if (!interaction.case_ref().empty() &&
+        !case_refs_accepted_.contains(interaction.case_ref())) {
+      ++summary_.unlinked_interactions;
+    }
+    TELLUS_RETURN_IF_ERROR(sink_.OnInteraction(interaction, at));
+    ++file.accepted;
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatSummary(const ImportSummary& s) {
+  std::string out;
+  for (const FileSummary* f : {&s.cases, &s.interactions}) {
+    if (f->file.empty()) continue;
+    absl::StrAppend(&out, f->file, ": ", f->read, " rows read, ", f->accepted,
+                    " accepted, ", f->rejected, " rejected");
+    if (!f->rejected_by_rule.empty()) {
+      std::vector<std::string> parts;
+      for (const auto& [rule, n] : f->rejected_by_rule) {
+        parts.push_back(absl::StrCat(rule, " ", n));
+      }
+      absl::StrAppend(&out, " (", absl::StrJoin(parts, ", "), ")");
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  if (!s.interactions.file.empty()) {
+    absl::StrAppend(&out, s.unlinked_interactions,
+                    " interactions name a case_ref that no accepted case has "
+                    "(kept, counted as unlinked)\n");
+  }
+  return out;
+}
+
+}  // namespace tellus
