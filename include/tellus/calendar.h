@@ -2,9 +2,9 @@
 //
 //   tellus::Calendar cal = tellus::Calendar::ForRegion(
 //       tellus::Region::kEnglandAndWales);
-//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));              // false:
-//   coronation cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);         //
-//   2023-05-09 for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
+//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));       // false: coronation
+//   cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);  // 2023-05-09
+//   for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
 //
 // Bank holidays come from the rules of METRICS.md (with substitute days for
 // holidays on a weekend) plus one-off changes by proclamation, built in and
