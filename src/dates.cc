@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace tellus {
 
@@ -85,10 +86,11 @@ absl::StatusOr<EventTime> FromProto(const v1::When& when) {
       return EventTime::OnDate(day);
     }
     case v1::When::kAt: {
-      // The range of RFC 3339: 0001-01-01 to 9999-12-31.
-      if (when.at().seconds() < -62135596800 ||
-          when.at().seconds() > 253402300799 || when.at().nanos() < 0 ||
-          when.at().nanos() > 999999999) {
+      // protobuf 3.21 has no TimeUtil::IsTimestampValid; same range check.
+      using google::protobuf::util::TimeUtil;
+      if (when.at().seconds() < TimeUtil::kTimestampMinSeconds ||
+          when.at().seconds() > TimeUtil::kTimestampMaxSeconds ||
+          when.at().nanos() < 0 || when.at().nanos() > 999999999) {
         return absl::InvalidArgumentError("timestamp out of range");
       }
       return EventTime::At(absl::FromUnixSeconds(when.at().seconds()) +

@@ -2,9 +2,9 @@
 //
 //   tellus::Calendar cal = tellus::Calendar::ForRegion(
 //       tellus::Region::kEnglandAndWales);
-//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));              // false:
-//   coronation cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);         //
-//   2023-05-09 for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
+//   cal.IsWorkingDay(absl::CivilDay(2023, 5, 8));       // false: coronation
+//   cal.AddWorkingDays(absl::CivilDay(2023, 5, 5), 1);  // 2023-05-09
+//   for (const tellus::Holiday& h : cal.HolidaysInYear(2022)) ...
 //
 // Bank holidays come from the rules of METRICS.md (with substitute days for
 // holidays on a weekend) plus one-off changes by proclamation, built in and
@@ -14,16 +14,20 @@
 #define TELLUS_CALENDAR_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
+#include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace tellus {
+
+namespace calendar_internal {
+struct HolidayIndex;  // Holiday lists and a per-day table; see calendar.cc.
+}  // namespace calendar_internal
 
 enum class Region { kEnglandAndWales, kScotland, kNorthernIreland };
 
@@ -49,6 +53,11 @@ enum class HolidayMerge {
 
 class Calendar {
  public:
+  // Copies share the immutable holiday index, so they are cheap. (Declaring
+  // copies suppresses moves: a moved-from Calendar stays usable.)
+  Calendar(const Calendar&) = default;
+  Calendar& operator=(const Calendar&) = default;
+
   // Rules plus the built-in one-off changes of METRICS.md for the region.
   static Calendar ForRegion(Region region = Region::kEnglandAndWales);
 
@@ -63,30 +72,32 @@ class Calendar {
 
   Region region() const { return region_; }
 
+  // A day off: a substitute day is a holiday; the weekend day a holiday fell
+  // on is not (it is not a working day either way).
   bool IsHoliday(absl::CivilDay day) const;
   // Monday to Friday and not a bank holiday.
   bool IsWorkingDay(absl::CivilDay day) const;
 
   // The n-th working day after `day` (n >= 0; `day` itself never counts,
-  // working day or not). n == 0 returns `day`.
+  // working day or not). n == 0 returns `day`; a negative n counts back.
   absl::CivilDay AddWorkingDays(absl::CivilDay day, int n) const;
 
   // Working days in (from, to]: 0 when to <= from.
   int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
 
-  // The region's bank holidays of a calendar year, in date order.
+  // The region's bank holidays (days off, as GOV.UK lists them) of a calendar
+  // year, in date order.
   std::vector<Holiday> HolidaysInYear(int64_t year) const;
 
  private:
-  explicit Calendar(Region region) : region_(region) {}
+  using HolidayIndex = calendar_internal::HolidayIndex;
+
+  Calendar(Region region, std::shared_ptr<const HolidayIndex> index)
+      : region_(region), index_(std::move(index)) {}
 
   Region region_;
-  // Days that are added holidays (one-offs, loaded days) with their names.
-  absl::flat_hash_map<absl::CivilDay, std::string> added_;
-  // Rule-made holidays that a one-off change removed (moved May holidays).
-  absl::flat_hash_map<absl::CivilDay, std::string> removed_;
-  // Years whose holidays are exactly the loaded ones (HolidayMerge::kReplace).
-  absl::flat_hash_map<int64_t, bool> replaced_years_;
+  // Shared and immutable, so copies are cheap and thread-safe. Never null.
+  std::shared_ptr<const HolidayIndex> index_;
 };
 
 }  // namespace tellus
