@@ -83,11 +83,14 @@ struct DayOffset {
   int32_t offset = 0;  // seconds east of UTC, or kIrregular
 };
 
-// No offset change in [t0, t1]?
+// No offset change in [t0, t1]? When the zone cannot say (NextTransition
+// gives up far in the future, where the offset still follows the rule), the
+// answer is no, and the caller falls back to absl::TimeZone.
 bool NoTransitionWithin(absl::Time t0, absl::Time t1) {
   absl::TimeZone::CivilTransition trans;
-  if (!London().NextTransition(t0 - absl::Seconds(1), &trans)) return true;
-  return London().At(trans.to).trans > t1;
+  if (!London().NextTransition(t0 - absl::Seconds(1), &trans)) return false;
+  return London().At(trans.to).trans > t1 &&
+         London().At(t0).offset == London().At(t1).offset;
 }
 
 int32_t ComputeLocalDayOffset(int64_t day) {

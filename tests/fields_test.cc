@@ -174,6 +174,29 @@ TEST(ParseDateOrDateTimeTest, LondonDateOfUtcTimes) {
   EXPECT_EQ(t.date, absl::CivilDay(2024, 6, 30));
 }
 
+TEST(ParseDateOrDateTimeTest, FarFutureAndPast) {
+  // Beyond the zone's table of transitions the clocks still change by rule.
+  for (const char* text :
+       {"4148-03-31T23:30:00Z", "4148-03-31T00:30:00Z", "2400-10-31T00:30Z",
+        "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "1800-06-01T12:00Z"}) {
+    absl::StatusOr<EventTime> t = ParseDateOrDateTime(text);
+    ASSERT_TRUE(t.ok()) << text;
+    EXPECT_EQ(t->date, LondonDate(*t->at)) << text;
+  }
+  const std::pair<const char*, absl::CivilSecond> local[] = {
+      {"4148-03-31T23:30:00", absl::CivilSecond(4148, 3, 31, 23, 30, 0)},
+      {"4148-10-27T01:30", absl::CivilSecond(4148, 10, 27, 1, 30, 0)},
+      {"9999-12-31T23:59:59", absl::CivilSecond(9999, 12, 31, 23, 59, 59)},
+      {"1800-06-01T12:00", absl::CivilSecond(1800, 6, 1, 12, 0, 0)},
+  };
+  for (const auto& [text, civil] : local) {
+    absl::StatusOr<EventTime> t = ParseDateOrDateTime(text);
+    ASSERT_TRUE(t.ok()) << text;
+    EXPECT_EQ(t->date, absl::CivilDay(civil)) << text;
+    EXPECT_EQ(t->at, London().At(civil).pre) << text;
+  }
+}
+
 // The per-day cache must agree with the time zone on every minute of a few
 // years, in both directions, including both change days of each year.
 TEST(ParseDateOrDateTimeTest, AgreesWithTimeZoneEveryQuarterHour) {
