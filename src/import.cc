@@ -25,8 +25,8 @@ absl::Status MissingColumn(absl::string_view file_kind,
   for (size_t i = 0; i < header.size(); ++i) names.push_back(header.name(i));
   return absl::InvalidArgumentError(absl::StrCat(
       file_kind, ": the header has no '", column,
-      "' column, which is required (the header is: ",
-      absl::StrJoin(names, ","), ")"));
+      "' column, which is required (the header is: ", absl::StrJoin(names, ","),
+      ")"));
 }
 
 int Find(const CsvHeader& header, absl::string_view name) {
@@ -53,8 +53,9 @@ std::optional<RowError> CheckUtf8(absl::Span<const absl::string_view> fields,
   for (size_t i = 0; i < fields.size(); ++i) {
     if (!IsValidUtf8(fields[i])) {
       return Error(names[i], "not_utf8",
-                   absl::StrCat(names[i], " is not valid UTF-8 text (save the "
-                                          "export as UTF-8)"));
+                   absl::StrCat(names[i],
+                                " is not valid UTF-8 text (save the "
+                                "export as UTF-8)"));
     }
   }
   return std::nullopt;
@@ -69,7 +70,8 @@ std::vector<std::string> Names(const CsvHeader& header) {
 // Prefixes a parser's message with the column: "s1_responded: '31/02/2023'
 // is not a date ...".
 RowError BadValue(absl::string_view column, const absl::Status& status) {
-  return Error(column, "bad_value", absl::StrCat(column, ": ", status.message()));
+  return Error(column, "bad_value",
+               absl::StrCat(column, ": ", status.message()));
 }
 
 }  // namespace
@@ -145,7 +147,12 @@ absl::StatusOr<CaseRowParser> CaseRowParser::Create(const CsvHeader& header) {
     if (*c.index < 0 && c.required) {
       return MissingColumn("cases file", c.name, header);
     }
-    if (*c.index >= 0) known[*c.index] = true;
+    if (*c.index >= 0) {
+      known[*c.index] = true;
+      // Rejects name a known column as FORMATS.md does, whatever its case
+      // or spacing in the file's header.
+      p.names_[*c.index] = std::string(c.name);
+    }
   }
   for (size_t i = 0; i < header.size(); ++i) {
     if (!known[i]) p.unknown_.push_back(static_cast<int>(i));
@@ -178,11 +185,11 @@ std::optional<RowError> CaseRowParser::Parse(
     int col;
     std::optional<EventTime> time;
   };
-  DatedColumn dated[] = {{s1_ack_, {}},    {s1_ext_, {}},  {s1_resp_, {}},
-                         {s2_req_, {}},    {s2_ack_, {}},  {s2_ext_, {}},
-                         {s2_resp_, {}},   {withdrawn_, {}},
-                         {ombudsman_received_, {}},        {decided_, {}},
-                         {lessons_, {}}};
+  DatedColumn dated[] = {
+      {s1_ack_, {}},  {s1_ext_, {}},    {s1_resp_, {}},
+      {s2_req_, {}},  {s2_ack_, {}},    {s2_ext_, {}},
+      {s2_resp_, {}}, {withdrawn_, {}}, {ombudsman_received_, {}},
+      {decided_, {}}, {lessons_, {}}};
   for (DatedColumn& d : dated) {
     if (value(d.col).empty()) continue;
     auto t = ParseDateOrDateTime(value(d.col));
@@ -197,8 +204,8 @@ std::optional<RowError> CaseRowParser::Parse(
   }
   v1::Outcome outcome1 = v1::OUTCOME_UNSPECIFIED;
   v1::Outcome outcome2 = v1::OUTCOME_UNSPECIFIED;
-  for (auto [col, outcome] : {std::pair{s1_outcome_, &outcome1},
-                              std::pair{s2_outcome_, &outcome2}}) {
+  for (auto [col, outcome] :
+       {std::pair{s1_outcome_, &outcome1}, std::pair{s2_outcome_, &outcome2}}) {
     if (value(col).empty()) continue;
     auto o = ParseOutcome(value(col));
     if (!o.ok()) return BadValue(name(col), o.status());
@@ -239,14 +246,15 @@ std::optional<RowError> CaseRowParser::Parse(
 
   // A compliment or an enquiry carries no complaint columns.
   if (*type != v1::CASE_TYPE_COMPLAINT) {
-    for (int col : {s1_ack_, s1_ext_, s1_resp_, s1_outcome_, s2_req_, s2_ack_,
-                    s2_ext_, s2_resp_, s2_outcome_, withdrawn_, ombudsman_,
-                    ombudsman_received_, decision_, decided_, lessons_,
-                    remedy_}) {
+    for (int col :
+         {s1_ack_, s1_ext_, s1_resp_, s1_outcome_, s2_req_, s2_ack_, s2_ext_,
+          s2_resp_, s2_outcome_, withdrawn_, ombudsman_, ombudsman_received_,
+          decision_, decided_, lessons_, remedy_}) {
       if (!value(col).empty()) {
-        return Error(name(col), "not_for_type",
-                     absl::StrCat("a ", value(type_), " carries no ", name(col),
-                                  " (only complaints do)"));
+        return Error(
+            name(col), "not_for_type",
+            absl::StrCat("a ", NormalizeEnum(value(type_)), " carries no ",
+                         name(col), " (only complaints do)"));
       }
     }
   }
@@ -267,14 +275,14 @@ std::optional<RowError> CaseRowParser::Parse(
     const bool has_dependent = !value(p.dependent).empty();
     const bool has_anchor = !value(p.anchor).empty();
     if (has_anchor && !has_dependent) {
-      return Error(p.dependent_name, "missing_value",
-                   absl::StrCat(p.dependent_name, " is required with ",
-                                p.anchor_name));
+      return Error(
+          p.dependent_name, "missing_value",
+          absl::StrCat(p.dependent_name, " is required with ", p.anchor_name));
     }
     if (has_dependent && !has_anchor) {
-      return Error(name(p.dependent), "unexpected_value",
-                   absl::StrCat(p.dependent_name, " is given without ",
-                                p.anchor_name));
+      return Error(
+          name(p.dependent), "unexpected_value",
+          absl::StrCat(p.dependent_name, " is given without ", p.anchor_name));
     }
   }
 
@@ -353,10 +361,14 @@ absl::StatusOr<InteractionRowParser> InteractionRowParser::Create(
     bool required;
   };
   const Column columns[] = {
-      {"interaction_id", &p.id_, true}, {"at", &p.at_, true},
-      {"channel", &p.channel_, true},   {"directorate", &p.directorate_, false},
-      {"service", &p.service_, false},  {"kind", &p.kind_, true},
-      {"customer", &p.customer_, false}, {"case_ref", &p.case_ref_, false},
+      {"interaction_id", &p.id_, true},
+      {"at", &p.at_, true},
+      {"channel", &p.channel_, true},
+      {"directorate", &p.directorate_, false},
+      {"service", &p.service_, false},
+      {"kind", &p.kind_, true},
+      {"customer", &p.customer_, false},
+      {"case_ref", &p.case_ref_, false},
   };
   std::vector<bool> known(header.size(), false);
   for (const Column& c : columns) {
@@ -364,7 +376,12 @@ absl::StatusOr<InteractionRowParser> InteractionRowParser::Create(
     if (*c.index < 0 && c.required) {
       return MissingColumn("interactions file", c.name, header);
     }
-    if (*c.index >= 0) known[*c.index] = true;
+    if (*c.index >= 0) {
+      known[*c.index] = true;
+      // Rejects name a known column as FORMATS.md does, whatever its case
+      // or spacing in the file's header.
+      p.names_[*c.index] = std::string(c.name);
+    }
   }
   for (size_t i = 0; i < header.size(); ++i) {
     if (!known[i]) p.unknown_.push_back(static_cast<int>(i));
@@ -466,10 +483,10 @@ std::optional<RowError> CheckShape(const CsvRecord& record,
     return RowError{column, "malformed_csv", std::string(record.error)};
   }
   if (record.fields.size() != header.size()) {
-    return RowError{"", "wrong_field_count",
-                    absl::StrCat("wrong number of fields: ",
-                                 record.fields.size(), " where the header has ",
-                                 header.size())};
+    return RowError{
+        "", "wrong_field_count",
+        absl::StrCat("wrong number of fields: ", record.fields.size(),
+                     " where the header has ", header.size())};
   }
   return std::nullopt;
 }
@@ -477,8 +494,8 @@ std::optional<RowError> CheckShape(const CsvRecord& record,
 absl::StatusOr<CsvReader> Open(const std::string& path) {
   auto reader = CsvReader::OpenFile(path);
   if (!reader.ok()) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot be read (", reader.status().message(), ")"));
+    return absl::NotFoundError(absl::StrCat(path, ": cannot be read (",
+                                            reader.status().message(), ")"));
   }
   return reader;
 }
@@ -526,11 +543,12 @@ absl::Status Importer::ImportCases(CsvReader& reader,
       continue;
     }
     // A reference is used by any row that names it, accepted or not.
-    const absl::string_view ref = TrimSpaces(record.fields[parser->ref_column()]);
+    const absl::string_view ref =
+        TrimSpaces(record.fields[parser->ref_column()]);
     if (!ref.empty() && !case_refs_seen_.emplace(ref).second) {
       TELLUS_RETURN_IF_ERROR(RejectRow(
           file, record,
-          RowError{header.name(parser->ref_column()), "duplicate_case_ref",
+          RowError{"case_ref", "duplicate_case_ref",
                    absl::StrCat("case_ref ", ref,
                                 " is already used by an earlier row")}));
       continue;
@@ -581,7 +599,7 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
         !interaction_ids_seen_.emplace(absl::HashOf(id), Fnv1a(id)).second) {
       TELLUS_RETURN_IF_ERROR(RejectRow(
           file, record,
-          RowError{header.name(parser->id_column()), "duplicate_interaction_id",
+          RowError{"interaction_id", "duplicate_interaction_id",
                    absl::StrCat("interaction_id ", id,
                                 " is already used by an earlier row")}));
       continue;

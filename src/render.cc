@@ -32,34 +32,40 @@ std::optional<double> Percent(const v1::Value& v) {
 // What a figure is, for headline sentences and table rows.
 struct Wording {
   absl::string_view key;
-  absl::string_view label;  // table row label
-  absl::string_view noun;   // "complaints were received" style, for counts
+  absl::string_view label;     // table row label
+  absl::string_view noun;      // "complaints were received", for counts
+  absl::string_view singular = "";  // "complaint was received", for 1
 };
 
 const std::vector<Wording>& Wordings() {
   static const auto* const w = new std::vector<Wording>{
       {"interactions", "Customer interactions",
-       "customer interactions were recorded"},
-      {"enquiries", "Enquiries", "enquiries were received"},
-      {"compliments", "Compliments", "compliments were received"},
-      {"complaints_received", "Complaints received",
-       "complaints were received"},
+       "customer interactions were recorded",
+       "customer interaction was recorded"},
+      {"enquiries", "Enquiries", "enquiries were received",
+       "enquiry was received"},
+      {"compliments", "Compliments", "compliments were received",
+       "compliment was received"},
+      {"complaints_received", "Complaints received", "complaints were received",
+       "complaint was received"},
       {"stage1_received", "Stage 1 complaints",
-       "stage 1 complaints were received"},
+       "stage 1 complaints were received", "stage 1 complaint was received"},
       {"stage2_received", "Stage 2 escalations",
-       "complaints were escalated to stage 2"},
+       "complaints were escalated to stage 2",
+       "complaint was escalated to stage 2"},
       {"ombudsman_enquiries", "Ombudsman enquiries",
-       "Ombudsman enquiries were received"},
+       "Ombudsman enquiries were received", "Ombudsman enquiry was received"},
       {"ombudsman_enquiries_lgsco", "  from the LGSCO",
-       "LGSCO enquiries were received"},
+       "LGSCO enquiries were received", "LGSCO enquiry was received"},
       {"ombudsman_enquiries_hos", "  from the Housing Ombudsman",
-       "Housing Ombudsman enquiries were received"},
-      {"stage1_responses", "Stage 1 responses",
-       "stage 1 responses were issued"},
-      {"stage2_responses", "Stage 2 responses",
-       "stage 2 responses were issued"},
+       "Housing Ombudsman enquiries were received",
+       "Housing Ombudsman enquiry was received"},
+      {"stage1_responses", "Stage 1 responses", "stage 1 responses were issued",
+       "stage 1 response was issued"},
+      {"stage2_responses", "Stage 2 responses", "stage 2 responses were issued",
+       "stage 2 response was issued"},
       {"follow_up_contacts", "Follow-up contacts",
-       "follow-up contacts were made"},
+       "follow-up contacts were made", "follow-up contact was made"},
       {"enquiries_share", "Enquiries as a share of interactions", ""},
       {"upheld_rate", "Complaints upheld (in full or in part)", ""},
       {"escalation_rate", "Escalation rate to stage 2", ""},
@@ -73,20 +79,24 @@ const std::vector<Wording>& Wordings() {
       {"ch01_stage2_per_1000_homes", "CH01 stage 2 complaints per 1,000 homes",
        ""},
       {"follow_up_chasing", "Follow-ups chasing a response",
-       "follow-up contacts chased a response"},
+       "follow-up contacts chased a response",
+       "follow-up contact chased a response"},
       {"follow_up_after_response", "Follow-ups within 28 days of a response",
-       "follow-up contacts came after a response"},
+       "follow-up contacts came after a response",
+       "follow-up contact came after a response"},
       {"follow_ups_per_complaint", "Follow-up contacts per complaint", ""},
       {"lessons_actions_overdue", "Lessons Learnt actions overdue",
-       "Lessons Learnt actions were overdue"},
+       "Lessons Learnt actions were overdue",
+       "Lessons Learnt action was overdue"},
       {"remedy_pence", "Financial redress", ""},
       {"ombudsman_upheld_rate", "LGSCO investigations upheld", ""},
       {"ombudsman_satisfactory_remedy_rate",
        "LGSCO upheld with a satisfactory remedy already in place", ""},
       {"restrictions_active", "Contact restrictions in force",
-       "contact restrictions were in force"},
+       "contact restrictions were in force",
+       "contact restriction was in force"},
       {"restriction_reviews_overdue", "Restriction reviews overdue",
-       "restriction reviews were overdue"},
+       "restriction reviews were overdue", "restriction review was overdue"},
   };
   return *w;
 }
@@ -141,12 +151,14 @@ std::string FormatChange(absl::string_view key, const v1::Metric& m) {
 }
 
 std::string CountSentence(const v1::AnnualReport& r, const v1::Metric& m,
-                          absl::string_view noun) {
+                          absl::string_view noun, absl::string_view singular) {
   const std::string current = FormatValue(m.current());
   const std::string previous = FormatValue(m.previous());
-  std::string s = absl::StrCat(current, " ", noun, " in ", r.period().label(),
-                               ", compared with ", previous, " in ",
-                               r.previous_period().label());
+  const bool one = m.current().has_count() && m.current().count() == 1;
+  std::string s =
+      absl::StrCat(current, " ", one && !singular.empty() ? singular : noun,
+                   " in ", r.period().label(), ", compared with ", previous,
+                   " in ", r.previous_period().label());
   if (m.change().has_relative()) {
     const double rel = 100.0 * m.change().relative();
     if (std::abs(rel) < 0.05) {
@@ -419,9 +431,9 @@ std::string HeadlineSentence(const v1::AnnualReport& report,
   if (IsRatioKey(key)) return RateSentence(report, *m, LabelOf(key));
   for (const Wording& w : Wordings()) {
     if (w.key == key && !w.noun.empty())
-      return CountSentence(report, *m, w.noun);
+      return CountSentence(report, *m, w.noun, w.singular);
   }
-  return CountSentence(report, *m, LabelOf(key));
+  return CountSentence(report, *m, LabelOf(key), "");
 }
 
 std::string RenderText(const v1::AnnualReport& r) {

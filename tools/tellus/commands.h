@@ -18,6 +18,7 @@ void Fail(absl::string_view command, const absl::Status& status);
 int ExitCode();
 
 void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
+void AddReportCommand(CLI::App& app);     // report
 
 }  // namespace tellus::cli
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", tellus::cli::VersionString());
   tellus::cli::AddWorkdaysCommands(app);
+  tellus::cli::AddReportCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tellus::cli::ExitCode();
 }

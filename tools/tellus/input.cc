@@ -1,0 +1,79 @@
+#include "input.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "tellus/status_macros.h"
+
+namespace tellus::cli {
+
+void AddInputOptions(CLI::App& command, InputOptions& options) {
+  command.add_option("--cases", options.cases, "cases.csv export");
+  command.add_option("--interactions", options.interactions,
+                     "interactions.csv export");
+  command.add_option("--data", options.data_dir,
+                     "a folder written by `tellus import --out`");
+  command.add_option("--rejects", options.rejects,
+                     "write rejected rows to this CSV file");
+}
+
+ImportOptions TerminalProgress() {
+  ImportOptions options;
+  if (isatty(fileno(stderr))) {
+    options.progress = [](absl::string_view file, int64_t rows) {
+      std::fprintf(stderr, "\r%s: %lld rows read...", std::string(file).c_str(),
+                   static_cast<long long>(rows));
+      std::fflush(stderr);
+    };
+  }
+  return options;
+}
+
+absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
+  if (!options.data_dir.empty()) {
+    return absl::UnimplementedError(
+        "--data is not available in this build; use --cases/--interactions");
+  }
+  if (options.cases.empty()) {
+    return absl::InvalidArgumentError(
+        "no input: give --cases (and --interactions) or --data");
+  }
+  std::unique_ptr<std::ofstream> rejects_file;
+  std::unique_ptr<RejectsCsvWriter> rejects;
+  if (!options.rejects.empty()) {
+    rejects_file =
+        std::make_unique<std::ofstream>(options.rejects, std::ios::binary);
+    if (!*rejects_file) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot write the rejects file ", options.rejects));
+    }
+    rejects = std::make_unique<RejectsCsvWriter>(rejects_file.get());
+  }
+  DatasetSink sink;
+  Importer importer(sink, rejects.get(), TerminalProgress());
+  TELLUS_RETURN_IF_ERROR(importer.ImportCases(options.cases));
+  if (!options.interactions.empty()) {
+    TELLUS_RETURN_IF_ERROR(importer.ImportInteractions(options.interactions));
+  }
+  if (isatty(fileno(stderr))) std::fputs("\r\033[K", stderr);
+  const ImportSummary& summary = importer.summary();
+  std::fputs(FormatSummary(summary).c_str(), stderr);
+  if (summary.cases.rejected + summary.interactions.rejected > 0) {
+    std::fprintf(stderr, "%s\n",
+                 options.rejects.empty()
+                     ? "Rejected rows are left out of the figures; give "
+                       "--rejects FILE to see each one with its reason."
+                     : absl::StrCat("Rejected rows, each with its reason, are "
+                                    "in ",
+                                    options.rejects,
+                                    "; they are left out of the figures.")
+                           .c_str());
+  }
+  return std::move(sink).Build();
+}
+
+}  // namespace tellus::cli

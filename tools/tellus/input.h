@@ -1,0 +1,36 @@
+// Loading a data set for a command: CSV exports (imported and validated,
+// rejects summarised on stderr) or a data directory written by `tellus
+// import`.
+#ifndef TELLUS_TOOLS_TELLUS_INPUT_H_
+#define TELLUS_TOOLS_TELLUS_INPUT_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "tellus/dataset.h"
+#include "tellus/import.h"
+
+namespace tellus::cli {
+
+struct InputOptions {
+  std::string cases;         // cases.csv
+  std::string interactions;  // interactions.csv
+  std::string data_dir;      // protobuf streams from `tellus import`
+  std::string rejects;       // where to write rejected rows, if anywhere
+};
+
+// Adds --cases, --interactions, --data and --rejects.
+void AddInputOptions(CLI::App& command, InputOptions& options);
+
+// Imports the input. The import summary (rows read, accepted, rejected by
+// rule, unlinked interactions) goes to stderr; so does progress on a
+// terminal.
+absl::StatusOr<Dataset> LoadInput(const InputOptions& options);
+
+// Progress lines on stderr when it is a terminal; nothing otherwise.
+ImportOptions TerminalProgress();
+
+}  // namespace tellus::cli
+
+#endif  // TELLUS_TOOLS_TELLUS_INPUT_H_
