@@ -2,6 +2,7 @@
 #ifndef TELLUS_TESTS_CASE_BUILDER_H_
 #define TELLUS_TESTS_CASE_BUILDER_H_
 
+#include <random>
 #include <string>
 
 #include "absl/time/time.h"
@@ -19,8 +20,8 @@ inline v1::When On(int y, int m, int d) {
 
 // An instant given in UTC, e.g. AtUtc(2024, 3, 31, 23, 30).
 inline v1::When AtUtc(int y, int m, int d, int hh, int mm) {
-  return ToProto(EventTime::At(
-      absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), absl::UTCTimeZone())));
+  return ToProto(EventTime::At(absl::FromCivil(
+      absl::CivilSecond(y, m, d, hh, mm, 0), absl::UTCTimeZone())));
 }
 
 class CaseBuilder {
@@ -109,6 +110,84 @@ inline v1::Interaction MakeInteraction(std::string id, const v1::When& at,
   i.set_service(std::move(service));
   i.set_case_ref(std::move(case_ref));
   return i;
+}
+
+// A random valid complaint history from 2022 to 2024: every prefix of it
+// (in date order) is valid too.
+inline v1::Case RandomHistory(std::mt19937_64& rng, int n) {
+  auto chance = [&](int percent) {
+    return std::uniform_int_distribution<int>(0, 99)(rng) < percent;
+  };
+  auto gap = [&](int max) {
+    return std::uniform_int_distribution<int>(0, max)(rng);
+  };
+  absl::CivilDay day(2022, 1, 1);
+  day += gap(700);
+  CaseBuilder b("R-" + std::to_string(n));
+  b.Received(day.year(), day.month(), day.day());
+  auto at = [&](int max) {
+    day += gap(max);
+    return day;
+  };
+  auto outcome = [&] {
+    return static_cast<v1::Outcome>(
+        std::uniform_int_distribution<int>(1, 3)(rng));
+  };
+  const absl::CivilDay received = day;
+  bool pending = true;
+  absl::CivilDay extended_to = received;
+  if (chance(80)) {
+    auto d = at(8);
+    b.Ack(v1::STAGE_1, d.year(), d.month(), d.day());
+  }
+  if (chance(20)) {
+    auto d = received + 15 + gap(20);
+    extended_to = d;
+    b.Extend(v1::STAGE_1, d.year(), d.month(), d.day());
+  }
+  if (chance(85)) {
+    auto d = at(25);
+    b.Respond(v1::STAGE_1, d.year(), d.month(), d.day(), outcome());
+    pending = false;
+    if (chance(30)) {
+      auto e = at(30);
+      b.Escalate(e.year(), e.month(), e.day());
+      pending = true;
+      if (chance(70)) {
+        auto a = at(6);
+        b.Ack(v1::STAGE_2, a.year(), a.month(), a.day());
+      }
+      if (chance(70)) {
+        auto r = at(40);
+        b.Respond(v1::STAGE_2, r.year(), r.month(), r.day(), outcome());
+        pending = false;
+      }
+    }
+  }
+  if (pending && chance(25)) {
+    // Nothing but lessons and the Ombudsman may follow a withdrawal.
+    if (day < extended_to) day = extended_to;
+    auto w = at(10);
+    b.Withdraw(w.year(), w.month(), w.day());
+  }
+  if (chance(30)) {
+    auto l = at(20);
+    b.Lesson(l.year(), l.month(), l.day());
+  }
+  if (chance(10)) {
+    auto r = at(90);
+    const bool hos = chance(50);
+    b.Refer(hos ? v1::OMBUDSMAN_BODY_HOS : v1::OMBUDSMAN_BODY_LGSCO, r.year(),
+            r.month(), r.day());
+    if (chance(60)) {
+      auto dd = at(120);
+      b.Decide(hos ? v1::OMBUDSMAN_DECISION_MALADMINISTRATION
+                   : v1::OMBUDSMAN_DECISION_UPHELD_SATISFACTORY_REMEDY,
+               dd.year(), dd.month(), dd.day());
+    }
+  }
+  if (chance(10)) b.Remedy(gap(50000));
+  return b.get();
 }
 
 }  // namespace tellus

@@ -1,11 +1,9 @@
 #include "tellus/case.h"
 
-#include <random>
-
+#include "case_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tellus/timescales.h"
-#include "case_builder.h"
 
 namespace tellus {
 namespace {
@@ -19,18 +17,18 @@ std::string FoldError(const CaseBuilder& b) {
 }
 
 TEST(FoldCaseTest, FoldsAFullTwoStageHistory) {
-  auto s = FoldCase(CaseBuilder()
-                        .Ack(v1::STAGE_1, 2023, 5, 3)
-                        .Respond(v1::STAGE_1, 2023, 5, 12, v1::OUTCOME_NOT_UPHELD)
-                        .Escalate(2023, 5, 20)
-                        .Ack(v1::STAGE_2, 2023, 5, 22)
-                        .Respond(v1::STAGE_2, 2023, 6, 15,
-                                 v1::OUTCOME_PARTLY_UPHELD)
-                        .Lesson(2023, 6, 20)
-                        .Refer(v1::OMBUDSMAN_BODY_LGSCO, 2023, 9, 1)
-                        .Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023, 12, 1)
-                        .Remedy(15000)
-                        .get());
+  auto s =
+      FoldCase(CaseBuilder()
+                   .Ack(v1::STAGE_1, 2023, 5, 3)
+                   .Respond(v1::STAGE_1, 2023, 5, 12, v1::OUTCOME_NOT_UPHELD)
+                   .Escalate(2023, 5, 20)
+                   .Ack(v1::STAGE_2, 2023, 5, 22)
+                   .Respond(v1::STAGE_2, 2023, 6, 15, v1::OUTCOME_PARTLY_UPHELD)
+                   .Lesson(2023, 6, 20)
+                   .Refer(v1::OMBUDSMAN_BODY_LGSCO, 2023, 9, 1)
+                   .Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023, 12, 1)
+                   .Remedy(15000)
+                   .get());
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->status(), CaseStatus::kStage2Responded);
   EXPECT_EQ(s->stage1.outcome, v1::OUTCOME_NOT_UPHELD);
@@ -72,8 +70,9 @@ TEST(FoldCaseTest, StatusesOfAComplaint) {
             CaseStatus::kAwaitingStage2);
   EXPECT_EQ(FoldCase(CaseBuilder().Withdraw(2023, 5, 4).get())->status(),
             CaseStatus::kWithdrawn);
-  EXPECT_EQ(FoldCase(CaseBuilder("C", v1::CASE_TYPE_COMPLIMENT).get())->status(),
-            CaseStatus::kRecorded);
+  EXPECT_EQ(
+      FoldCase(CaseBuilder("C", v1::CASE_TYPE_COMPLIMENT).get())->status(),
+      CaseStatus::kRecorded);
 }
 
 // Every rule of the state machine, with the message an officer reads.
@@ -120,11 +119,11 @@ TEST(FoldCaseRulesTest, Stage2EventsWithoutEscalation) {
 }
 
 TEST(FoldCaseRulesTest, EscalationBeforeStage1Response) {
-  EXPECT_EQ(FoldError(CaseBuilder()
-                          .Escalate(2023, 5, 5)
-                          .Respond(v1::STAGE_1, 2023, 5, 9)),
-            "case CMP-1: escalation request on 2023-05-05 precedes the stage 1 "
-            "response on 2023-05-09");
+  EXPECT_EQ(
+      FoldError(
+          CaseBuilder().Escalate(2023, 5, 5).Respond(v1::STAGE_1, 2023, 5, 9)),
+      "case CMP-1: escalation request on 2023-05-05 precedes the stage 1 "
+      "response on 2023-05-09");
   EXPECT_EQ(FoldError(CaseBuilder().Escalate(2023, 5, 5)),
             "case CMP-1: escalation request on 2023-05-05 has no stage 1 "
             "response before it");
@@ -156,8 +155,9 @@ TEST(FoldCaseRulesTest, RepeatedEvents) {
                             .Extend(v1::STAGE_1, 2023, 5, 30)
                             .Extend(v1::STAGE_1, 2023, 6, 4)),
               HasSubstr("repeats the stage 1 extension to 2023-05-30"));
-  EXPECT_THAT(FoldError(CaseBuilder().Withdraw(2023, 5, 3).Withdraw(2023, 5, 4)),
-              HasSubstr("repeats the withdrawal"));
+  EXPECT_THAT(
+      FoldError(CaseBuilder().Withdraw(2023, 5, 3).Withdraw(2023, 5, 4)),
+      HasSubstr("repeats the withdrawal"));
   EXPECT_THAT(FoldError(CaseBuilder()
                             .Respond(v1::STAGE_1, 2023, 5, 5)
                             .Escalate(2023, 5, 6)
@@ -166,21 +166,22 @@ TEST(FoldCaseRulesTest, RepeatedEvents) {
 }
 
 TEST(FoldCaseRulesTest, OutcomeOnAWithdrawnCase) {
-  EXPECT_EQ(FoldError(CaseBuilder()
-                          .Withdraw(2023, 5, 4)
-                          .Respond(v1::STAGE_1, 2023, 5, 8)),
-            "case CMP-1: stage 1 response (upheld) on 2023-05-08 comes after "
-            "the withdrawal on 2023-05-04");
+  EXPECT_EQ(
+      FoldError(
+          CaseBuilder().Withdraw(2023, 5, 4).Respond(v1::STAGE_1, 2023, 5, 8)),
+      "case CMP-1: stage 1 response (upheld) on 2023-05-08 comes after "
+      "the withdrawal on 2023-05-04");
 }
 
 TEST(FoldCaseRulesTest, NothingButLessonsAndOmbudsmanAfterWithdrawal) {
   EXPECT_THAT(
-      FoldError(CaseBuilder().Withdraw(2023, 5, 4).Ack(v1::STAGE_1, 2023, 5, 5)),
+      FoldError(
+          CaseBuilder().Withdraw(2023, 5, 4).Ack(v1::STAGE_1, 2023, 5, 5)),
       HasSubstr("comes after the withdrawal"));
-  EXPECT_THAT(FoldError(CaseBuilder()
-                            .Withdraw(2023, 5, 4)
-                            .Extend(v1::STAGE_1, 2023, 5, 20)),
-              HasSubstr("comes after the withdrawal"));
+  EXPECT_THAT(
+      FoldError(
+          CaseBuilder().Withdraw(2023, 5, 4).Extend(v1::STAGE_1, 2023, 5, 20)),
+      HasSubstr("comes after the withdrawal"));
   EXPECT_THAT(FoldError(CaseBuilder()
                             .Respond(v1::STAGE_1, 2023, 5, 3)
                             .Escalate(2023, 5, 5)
@@ -196,16 +197,16 @@ TEST(FoldCaseRulesTest, NothingButLessonsAndOmbudsmanAfterWithdrawal) {
 }
 
 TEST(FoldCaseRulesTest, WithdrawalOnlyWhileSomethingIsPending) {
-  EXPECT_EQ(FoldError(CaseBuilder()
-                          .Respond(v1::STAGE_1, 2023, 5, 5)
-                          .Withdraw(2023, 5, 9)),
-            "case CMP-1: withdrawal on 2023-05-09 leaves nothing pending: the "
-            "stage 1 response on 2023-05-05 answered the complaint");
+  EXPECT_EQ(
+      FoldError(
+          CaseBuilder().Respond(v1::STAGE_1, 2023, 5, 5).Withdraw(2023, 5, 9)),
+      "case CMP-1: withdrawal on 2023-05-09 leaves nothing pending: the "
+      "stage 1 response on 2023-05-05 answered the complaint");
   // The same day as the response that left nothing pending.
-  EXPECT_THAT(FoldError(CaseBuilder()
-                            .Withdraw(2023, 5, 5)
-                            .Respond(v1::STAGE_1, 2023, 5, 5)),
-              HasSubstr("leaves nothing pending"));
+  EXPECT_THAT(
+      FoldError(
+          CaseBuilder().Withdraw(2023, 5, 5).Respond(v1::STAGE_1, 2023, 5, 5)),
+      HasSubstr("leaves nothing pending"));
   EXPECT_THAT(FoldError(CaseBuilder()
                             .Respond(v1::STAGE_1, 2023, 5, 5)
                             .Escalate(2023, 5, 6)
@@ -222,22 +223,24 @@ TEST(FoldCaseRulesTest, WithdrawalOnlyWhileSomethingIsPending) {
 }
 
 TEST(FoldCaseRulesTest, OmbudsmanDecisionRules) {
-  EXPECT_EQ(
-      FoldError(CaseBuilder().Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023, 9, 1)),
-      "case CMP-1: Ombudsman decision 'OMBUDSMAN_DECISION_UPHELD' on "
-      "2023-09-01 has no Ombudsman referral before it");
+  EXPECT_EQ(FoldError(CaseBuilder().Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023,
+                                           9, 1)),
+            "case CMP-1: Ombudsman decision 'OMBUDSMAN_DECISION_UPHELD' on "
+            "2023-09-01 has no Ombudsman referral before it");
   EXPECT_THAT(FoldError(CaseBuilder()
                             .Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023, 9, 1)
                             .Refer(v1::OMBUDSMAN_BODY_LGSCO, 2023, 9, 5)),
               HasSubstr("precedes the Ombudsman referral on 2023-09-05"));
-  EXPECT_THAT(FoldError(CaseBuilder()
-                            .Refer(v1::OMBUDSMAN_BODY_LGSCO, 2023, 9, 1)
-                            .Decide(v1::OMBUDSMAN_DECISION_REDRESS, 2023, 9, 5)),
-              HasSubstr("is not a decision the LGSCO makes"));
-  EXPECT_THAT(FoldError(CaseBuilder()
-                            .Refer(v1::OMBUDSMAN_BODY_HOS, 2023, 9, 1)
-                            .Decide(v1::OMBUDSMAN_DECISION_NOT_UPHELD, 2023, 9, 5)),
-              HasSubstr("is not a decision the Housing Ombudsman makes"));
+  EXPECT_THAT(
+      FoldError(CaseBuilder()
+                    .Refer(v1::OMBUDSMAN_BODY_LGSCO, 2023, 9, 1)
+                    .Decide(v1::OMBUDSMAN_DECISION_REDRESS, 2023, 9, 5)),
+      HasSubstr("is not a decision the LGSCO makes"));
+  EXPECT_THAT(
+      FoldError(CaseBuilder()
+                    .Refer(v1::OMBUDSMAN_BODY_HOS, 2023, 9, 1)
+                    .Decide(v1::OMBUDSMAN_DECISION_NOT_UPHELD, 2023, 9, 5)),
+      HasSubstr("is not a decision the Housing Ombudsman makes"));
   EXPECT_TRUE(FoldCase(CaseBuilder()
                            .Refer(v1::OMBUDSMAN_BODY_HOS, 2023, 9, 1)
                            .Decide(v1::OMBUDSMAN_DECISION_WITHDRAWN, 2023, 9, 5)
@@ -298,7 +301,8 @@ TEST(SeenAtTest, HidesEventsAfterTheAsOfTime) {
   EXPECT_EQ(seen.lessons.size(), 1u);
   EXPECT_EQ(seen.status(), CaseStatus::kStage1Responded);
 
-  const CaseState early = SeenAt(*s, EndOfLondonDay(absl::CivilDay(2023, 5, 10)));
+  const CaseState early =
+      SeenAt(*s, EndOfLondonDay(absl::CivilDay(2023, 5, 10)));
   EXPECT_FALSE(early.stage1.responded.has_value());
   EXPECT_FALSE(early.stage1.extended_to.has_value());
   EXPECT_EQ(early.stage1.outcome, v1::OUTCOME_UNSPECIFIED);
@@ -333,80 +337,6 @@ TEST(DeadlinesTest, DueDatesAndOnTime) {
   EXPECT_FALSE(d.stage2_ack_due.has_value());
 }
 
-// A random valid history: every prefix of it (in date order) is valid too.
-v1::Case RandomHistory(std::mt19937_64& rng, int n) {
-  auto chance = [&](int percent) {
-    return std::uniform_int_distribution<int>(0, 99)(rng) < percent;
-  };
-  auto gap = [&](int max) { return std::uniform_int_distribution<int>(0, max)(rng); };
-  absl::CivilDay day(2022, 1, 1);
-  day += gap(700);
-  CaseBuilder b("R-" + std::to_string(n));
-  b.Received(day.year(), day.month(), day.day());
-  auto at = [&](int max) {
-    day += gap(max);
-    return day;
-  };
-  auto outcome = [&] {
-    return static_cast<v1::Outcome>(std::uniform_int_distribution<int>(1, 3)(rng));
-  };
-  const absl::CivilDay received = day;
-  bool pending = true;
-  absl::CivilDay extended_to = received;
-  if (chance(80)) {
-    auto d = at(8);
-    b.Ack(v1::STAGE_1, d.year(), d.month(), d.day());
-  }
-  if (chance(20)) {
-    auto d = received + 15 + gap(20);
-    extended_to = d;
-    b.Extend(v1::STAGE_1, d.year(), d.month(), d.day());
-  }
-  if (chance(85)) {
-    auto d = at(25);
-    b.Respond(v1::STAGE_1, d.year(), d.month(), d.day(), outcome());
-    pending = false;
-    if (chance(30)) {
-      auto e = at(30);
-      b.Escalate(e.year(), e.month(), e.day());
-      pending = true;
-      if (chance(70)) {
-        auto a = at(6);
-        b.Ack(v1::STAGE_2, a.year(), a.month(), a.day());
-      }
-      if (chance(70)) {
-        auto r = at(40);
-        b.Respond(v1::STAGE_2, r.year(), r.month(), r.day(), outcome());
-        pending = false;
-      }
-    }
-  }
-  if (pending && chance(25)) {
-    // Nothing but lessons and the Ombudsman may follow a withdrawal.
-    if (day < extended_to) day = extended_to;
-    auto w = at(10);
-    b.Withdraw(w.year(), w.month(), w.day());
-  }
-  if (chance(30)) {
-    auto l = at(20);
-    b.Lesson(l.year(), l.month(), l.day());
-  }
-  if (chance(10)) {
-    auto r = at(90);
-    const bool hos = chance(50);
-    b.Refer(hos ? v1::OMBUDSMAN_BODY_HOS : v1::OMBUDSMAN_BODY_LGSCO, r.year(),
-            r.month(), r.day());
-    if (chance(60)) {
-      auto dd = at(120);
-      b.Decide(hos ? v1::OMBUDSMAN_DECISION_MALADMINISTRATION
-                   : v1::OMBUDSMAN_DECISION_UPHELD_SATISFACTORY_REMEDY,
-               dd.year(), dd.month(), dd.day());
-    }
-  }
-  if (chance(10)) b.Remedy(gap(50000));
-  return b.get();
-}
-
 TEST(FoldCasePropertyTest, RandomValidHistoriesAndTheirPrefixesFold) {
   std::mt19937_64 rng(20240331);
   for (int n = 0; n < 2000; ++n) {
@@ -419,19 +349,21 @@ TEST(FoldCasePropertyTest, RandomValidHistoriesAndTheirPrefixesFold) {
       prefix.clear_events();
       std::vector<const v1::Event*> sorted;
       for (const v1::Event& e : c.events()) sorted.push_back(&e);
-      std::stable_sort(sorted.begin(), sorted.end(),
-                       [](const v1::Event* a, const v1::Event* b) {
-                         const int64_t da = a->has_when()
-                                                ? DayNumber(FromProto(a->when().date()))
-                                                : INT32_MAX;
-                         const int64_t db = b->has_when()
-                                                ? DayNumber(FromProto(b->when().date()))
-                                                : INT32_MAX;
-                         return da < db;
-                       });
+      std::stable_sort(
+          sorted.begin(), sorted.end(),
+          [](const v1::Event* a, const v1::Event* b) {
+            const int64_t da = a->has_when()
+                                   ? DayNumber(FromProto(a->when().date()))
+                                   : INT32_MAX;
+            const int64_t db = b->has_when()
+                                   ? DayNumber(FromProto(b->when().date()))
+                                   : INT32_MAX;
+            return da < db;
+          });
       for (int i = 0; i < keep; ++i) *prefix.add_events() = *sorted[i];
       auto folded = FoldCase(prefix);
-      ASSERT_TRUE(folded.ok()) << folded.status() << "\n" << prefix.DebugString();
+      ASSERT_TRUE(folded.ok()) << folded.status() << "\n"
+                               << prefix.DebugString();
     }
   }
 }

@@ -419,7 +419,7 @@ TEST(CsvReaderFileTest, MissingFile) {
 
 TEST(CsvHeaderTest, FindsColumnsIgnoringCaseAndSpaces) {
   std::vector<absl::string_view> names = {" Case_Ref", "TYPE ", "received",
-                                         "My Column"};
+                                          "My Column"};
   absl::StatusOr<CsvHeader> header = CsvHeader::Create(names);
   ASSERT_TRUE(header.ok()) << header.status();
   EXPECT_EQ(header->size(), 4);

@@ -56,7 +56,8 @@ TEST(PeriodTest, Errors) {
 }
 
 TEST(PeriodTest, FiveYearsOldestFirst) {
-  const std::vector<Period> five = PeriodsEndingWith(*ParsePeriod("2023/24"), 5);
+  const std::vector<Period> five =
+      PeriodsEndingWith(*ParsePeriod("2023/24"), 5);
   ASSERT_EQ(five.size(), 5u);
   EXPECT_EQ(five.front().Label(), "2019/20");
   EXPECT_EQ(five.back().Label(), "2023/24");

@@ -1,0 +1,207 @@
+#include "tellus/aggregate.h"
+
+#include <random>
+#include <set>
+
+#include "case_builder.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tellus/report.h"
+
+namespace tellus {
+namespace {
+
+// A random data set: complaints, compliments and enquiries over 2022-2024
+// in three directorates, and interactions linked to some of them.
+Dataset RandomDataset(uint64_t seed, int cases, int interactions) {
+  std::mt19937_64 rng(seed);
+  const char* directorates[] = {"Housing", "Environment", "Adults"};
+  const char* services[] = {"A", "B", ""};
+  DatasetBuilder b;
+  std::vector<std::string> refs;
+  for (int n = 0; n < cases; ++n) {
+    v1::Case c = RandomHistory(rng, n);
+    const int kind = std::uniform_int_distribution<int>(0, 9)(rng);
+    if (kind == 0 || kind == 1) {
+      c.set_type(kind == 0 ? v1::CASE_TYPE_COMPLIMENT : v1::CASE_TYPE_ENQUIRY);
+      c.clear_events();
+    }
+    c.set_directorate(directorates[rng() % 3]);
+    c.set_service(services[rng() % 3]);
+    refs.push_back(c.ref());
+    EXPECT_TRUE(b.AddCase(c).ok());
+  }
+  for (int n = 0; n < interactions; ++n) {
+    absl::CivilDay day = absl::CivilDay(2022, 1, 1) + rng() % 1000;
+    const auto kind = static_cast<v1::InteractionKind>(1 + rng() % 5);
+    std::string ref;
+    if (rng() % 3 == 0) ref = refs[rng() % refs.size()];
+    if (rng() % 50 == 0) ref = "UNKNOWN";
+    std::string directorate = rng() % 10 == 0 ? "" : directorates[rng() % 3];
+    EXPECT_TRUE(
+        b.AddInteraction(MakeInteraction("I" + std::to_string(n),
+                                         On(day.year(), day.month(), day.day()),
+                                         kind, directorate, services[rng() % 3],
+                                         ref))
+            .ok());
+  }
+  return std::move(b).Build();
+}
+
+v1::ReportSettings Request() {
+  v1::ReportSettings r;
+  r.set_period("2023/24");
+  r.set_as_of("2024-06-30");
+  r.set_homes(5000);
+  return r;
+}
+
+AggregationSettings Settings() {
+  auto s = ResolveSettings(Request(), absl::Now());
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+// Partials over random chunks of the rows, each serialized and read back,
+// merged in a random order.
+PartialAggregate MergedOverRandomSplit(const Dataset& data,
+                                       std::mt19937_64& rng) {
+  const AggregationSettings settings = Settings();
+  auto cuts = [&](size_t n, int parts) {
+    std::vector<size_t> c = {0, n};
+    for (int i = 1; i < parts; ++i) c.push_back(rng() % (n + 1));
+    std::sort(c.begin(), c.end());
+    return c;
+  };
+  const int parts = 1 + static_cast<int>(rng() % 6);
+  const auto case_cuts = cuts(data.cases().size(), parts);
+  const auto interaction_cuts = cuts(data.interactions().size(), parts);
+  std::vector<PartialAggregate> partials;
+  for (int i = 0; i < parts; ++i) {
+    PartialAggregate p(settings);
+    p.AddCases(data, case_cuts[i], case_cuts[i + 1]);
+    p.AddInteractions(data, interaction_cuts[i], interaction_cuts[i + 1]);
+    v1::PartialAggregate wire;
+    EXPECT_TRUE(wire.ParseFromString(p.ToProto().SerializeAsString()));
+    auto back = PartialAggregate::FromProto(wire);
+    EXPECT_TRUE(back.ok()) << back.status();
+    partials.push_back(*std::move(back));
+  }
+  std::shuffle(partials.begin(), partials.end(), rng);
+  PartialAggregate merged = partials[0];
+  for (size_t i = 1; i < partials.size(); ++i) {
+    EXPECT_TRUE(merged.Merge(partials[i]).ok());
+  }
+  return merged;
+}
+
+TEST(AggregateTest, AnySplitMergesToTheIdenticalReport) {
+  const Dataset data = RandomDataset(7, 3000, 20000);
+  PartialAggregate whole(Settings());
+  whole.AddCases(data, 0, data.cases().size());
+  whole.AddInteractions(data, 0, data.interactions().size());
+  auto expected = BuildReport(whole, Request());
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  // The data must exercise the figures, or the property says little.
+  ASSERT_GT(
+      FindMetric(expected->metrics(), "stage2_received")->current().count(),
+      10);
+  ASSERT_GT(
+      FindMetric(expected->metrics(), "follow_up_chasing")->current().count(),
+      10);
+
+  std::mt19937_64 rng(42);
+  for (int trial = 0; trial < 25; ++trial) {
+    PartialAggregate merged = MergedOverRandomSplit(data, rng);
+    EXPECT_TRUE(merged == whole) << "trial " << trial;
+    auto report = BuildReport(merged, Request());
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->SerializeAsString(), expected->SerializeAsString())
+        << "trial " << trial;
+  }
+}
+
+TEST(AggregateTest, ThreadsGiveTheSameReport) {
+  const Dataset data = RandomDataset(11, 2000, 10000);
+  auto one = BuildReport(data, Request(), 1);
+  ASSERT_TRUE(one.ok());
+  for (int threads : {2, 3, 8}) {
+    auto many = BuildReport(data, Request(), threads);
+    ASSERT_TRUE(many.ok());
+    EXPECT_EQ(many->SerializeAsString(), one->SerializeAsString()) << threads;
+  }
+  EXPECT_FALSE(BuildReport(data, Request(), -1).ok());
+}
+
+TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
+  PartialAggregate a(Settings());
+  v1::ReportSettings other = Request();
+  other.set_as_of("2024-07-31");
+  auto settings = ResolveSettings(other, absl::Now());
+  ASSERT_TRUE(settings.ok());
+  PartialAggregate b(*settings);
+  absl::Status s = a.Merge(b);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("different settings"));
+}
+
+TEST(AggregateTest, MalformedSerializedPartialsAreRefused) {
+  PartialAggregate p(Settings());
+  const Dataset data = RandomDataset(3, 50, 100);
+  p.AddCases(data, 0, data.cases().size());
+  v1::PartialAggregate wire = p.ToProto();
+
+  v1::PartialAggregate bad_version = wire;
+  bad_version.set_format_version(99);
+  EXPECT_FALSE(PartialAggregate::FromProto(bad_version).ok());
+
+  v1::PartialAggregate unknown_counter = wire;
+  unknown_counter.set_counters(0, "no_such_counter");
+  EXPECT_THAT(
+      std::string(
+          PartialAggregate::FromProto(unknown_counter).status().message()),
+      ::testing::HasSubstr("unknown counter 'no_such_counter'"));
+
+  v1::PartialAggregate short_cell = wire;
+  short_cell.mutable_cells(0)
+      ->mutable_periods(0)
+      ->mutable_values()
+      ->RemoveLast();
+  EXPECT_FALSE(PartialAggregate::FromProto(short_cell).ok());
+
+  v1::PartialAggregate no_as_of = wire;
+  no_as_of.mutable_settings()->clear_as_of();
+  EXPECT_FALSE(PartialAggregate::FromProto(no_as_of).ok());
+
+  v1::PartialAggregate missing_months = wire;
+  missing_months.clear_months();
+  EXPECT_FALSE(PartialAggregate::FromProto(missing_months).ok());
+}
+
+TEST(AggregateTest, CountersHaveStableDistinctNames) {
+  std::set<std::string> names;
+  for (int c = 0; c < kCounterCount; ++c) {
+    names.insert(std::string(CounterName(static_cast<Counter>(c))));
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(kCounterCount));
+  EXPECT_EQ(CounterName(kComplaintsReceived), "complaints_received");
+}
+
+TEST(ResolveSettingsTest, DefaultsAndErrors) {
+  v1::ReportSettings r;
+  r.set_period("2023/24");
+  const absl::Time now = absl::FromUnixSeconds(1750000000);  // June 2025
+  auto s = ResolveSettings(r, now);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->as_of, now);
+  EXPECT_EQ(s->request.region(), "england-and-wales");
+  r.set_region("narnia");
+  EXPECT_FALSE(ResolveSettings(r, now).ok());
+  r.clear_region();
+  r.set_homes(-5);
+  EXPECT_FALSE(ResolveSettings(r, now).ok());
+}
+
+}  // namespace
+}  // namespace tellus
