@@ -56,8 +56,11 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text) {
     ok = y >= 1 && day.year() == y && day.month() == m && day.day() == d;
     if (ok) return day;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "' is not a date of the form YYYY-MM-DD"));
+  // Debian's Abseil has its own absl::string_view, which StrCat takes and
+  // std::string_view does not convert to.
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", absl::string_view(text.data(), text.size()),
+                   "' is not a date of the form YYYY-MM-DD"));
 }
 
 absl::CivilDay FromProto(const v1::Date& date) {
@@ -86,7 +89,14 @@ absl::StatusOr<EventTime> FromProto(const v1::When& when) {
       return EventTime::OnDate(day);
     }
     case v1::When::kAt: {
-      if (!google::protobuf::util::TimeUtil::IsTimestampValid(when.at())) {
+      // The range of google.protobuf.Timestamp (protobuf 3.21 has no
+      // TimeUtil::IsTimestampValid).
+      using google::protobuf::util::TimeUtil;
+      const int64_t seconds = when.at().seconds();
+      const int32_t nanos = when.at().nanos();
+      if (seconds < TimeUtil::kTimestampMinSeconds ||
+          seconds > TimeUtil::kTimestampMaxSeconds || nanos < 0 ||
+          nanos > 999999999) {
         return absl::InvalidArgumentError("timestamp out of range");
       }
       return EventTime::At(absl::FromUnixSeconds(when.at().seconds()) +
