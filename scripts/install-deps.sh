@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# Installs exactly the Debian packages tellus needs to build, test and run.
-# Idempotent: a second run installs nothing new.
+# Installs exactly the Debian 12 packages tellus needs to build, test and run.
+# Idempotent: when everything is installed it touches nothing (not even the
+# package lists). Progress goes to stderr, so callers' stdout stays theirs.
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config clang clang-format
-  libabsl-dev libprotobuf-dev protobuf-compiler
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev libsqlite3-dev sqlite3 libcsv-dev
-  tzdata python3-protobuf python3-pytest
-  abigail-tools valgrind
+  # Compilers and build tools; clang and its runtimes build the fuzzers.
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  clang-format
+  # Libraries.
+  libabsl-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libcsv-dev
+  libcli11-dev
+  # Tests and benchmarks.
+  libgtest-dev libgmock-dev libbenchmark-dev valgrind abigail-tools sqlite3
+  # Europe/London for every date; the Python bindings and their tests.
+  tzdata python3 python3-protobuf python3-pytest
 )
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
+[ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-deps: installing ${missing[*]}" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+echo "install-deps: installing ${missing[*]}" >&2
+as_root=()
+[ "$(id -u)" -ne 0 ] && as_root=(sudo)
+# env inside sudo: sudo would drop DEBIAN_FRONTEND (tzdata asks otherwise).
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,12 +1,44 @@
 #!/usr/bin/env bash
-# The README's test command: installs what tellus needs, then builds and runs
-# every test in the release and the AddressSanitizer + UBSan builds.
+# The README's test command: installs what tellus needs, then configures,
+# builds and runs every test in the release build and in the AddressSanitizer
+# + UBSan build (CMake workflow presets), and ends with ctest's summary of
+# each. Both run even if the first fails; the exit status is non-zero if
+# either failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
-for preset in release asan; do
+presets=(release asan)
+mkdir -p build
+status=0
+for preset in "${presets[@]}"; do
   echo "==> ${preset}: configure, build, test" >&2
-  cmake --workflow --preset "${preset}"
+  cmake --workflow --preset "${preset}" 2>&1 | tee "build/${preset}.log" \
+    || status=1
 done
+
+echo
+echo "==> ctest summary"
+passed=0
+failed=0
+complete=1
+for preset in "${presets[@]}"; do
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' \
+         "build/${preset}.log" | tail -n 1 || true)
+  if [ -z "${line}" ]; then
+    echo "${preset}: no test ran (configure or build failed, see build/${preset}.log)"
+    status=1
+    complete=0
+    continue
+  fi
+  echo "${preset}: ${line}"
+  sed -n '/^The following tests FAILED:/,/^$/p' "build/${preset}.log"
+  [[ ${line} =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]
+  failed=$((failed + BASH_REMATCH[1]))
+  passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+done
+if [ "${complete}" -eq 1 ]; then
+  echo "total: ${passed} passed, ${failed} failed"
+fi
+exit "${status}"
