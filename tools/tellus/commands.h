@@ -16,9 +16,12 @@ std::string VersionString();
 // Prints "tellus <command>: <message>" to stderr and sets a non-zero exit.
 void Fail(absl::string_view command, const absl::Status& status);
 int ExitCode();
+// Sets the exit status without a message (e.g. 1 when rows were rejected).
+void SetExitCode(int code);
 
 void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
 void AddReportCommand(CLI::App& app);     // report
+void AddValidateCommand(CLI::App& app);   // validate
 
 }  // namespace tellus::cli
 

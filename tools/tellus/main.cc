@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", tellus::cli::VersionString());
   tellus::cli::AddWorkdaysCommands(app);
   tellus::cli::AddReportCommand(app);
+  tellus::cli::AddValidateCommand(app);
   CLI11_PARSE(app, argc, argv);
   return tellus::cli::ExitCode();
 }
