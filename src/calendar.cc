@@ -439,8 +439,8 @@ absl::CivilDay Calendar::AddWorkingDays(absl::CivilDay day, int n) const {
     const std::vector<int32_t>& before = index.working_days_before;
     const int64_t target = int64_t{before[start + 1]} + n;
     const auto first = before.begin() + start + 1;
-    // n working days take under 2n + 14 calendar days (at most four
-    // holidays fall in any fortnight), so search that short stretch first.
+    // n working days almost always lie within 2n + 14 calendar days, so
+    // search that short stretch before the rest of the table.
     const auto window_end =
         first + std::min<int64_t>(before.end() - first, 2 * int64_t{n} + 14);
     auto reached = std::lower_bound(first, window_end, target);
