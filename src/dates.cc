@@ -56,8 +56,9 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(std::string_view text) {
     ok = y >= 1 && day.year() == y && day.month() == m && day.day() == d;
     if (ok) return day;
   }
+  // Debian's Abseil has its own string_view, so StrCat takes a std::string.
   return absl::InvalidArgumentError(absl::StrCat(
-      "'", text, "' is not a date of the form YYYY-MM-DD"));
+      "'", std::string(text), "' is not a date of the form YYYY-MM-DD"));
 }
 
 absl::CivilDay FromProto(const v1::Date& date) {
@@ -86,7 +87,11 @@ absl::StatusOr<EventTime> FromProto(const v1::When& when) {
       return EventTime::OnDate(day);
     }
     case v1::When::kAt: {
-      if (!google::protobuf::util::TimeUtil::IsTimestampValid(when.at())) {
+      // protobuf 3.21 has no TimeUtil::IsTimestampValid; same range check.
+      using google::protobuf::util::TimeUtil;
+      if (when.at().seconds() < TimeUtil::kTimestampMinSeconds ||
+          when.at().seconds() > TimeUtil::kTimestampMaxSeconds ||
+          when.at().nanos() < 0 || when.at().nanos() > 999999999) {
         return absl::InvalidArgumentError("timestamp out of range");
       }
       return EventTime::At(absl::FromUnixSeconds(when.at().seconds()) +
