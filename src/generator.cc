@@ -9,7 +9,7 @@
 #include <initializer_list>
 #include <limits>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -742,7 +742,7 @@ struct Link {
 class Line {
  public:
   void Char(char c) { *p_++ = c; }
-  void Text(std::string_view s) {
+  void Text(absl::string_view s) {
     std::memcpy(p_, s.data(), s.size());
     p_ += s.size();
   }
@@ -795,8 +795,8 @@ class Line {
 };
 
 // RFC 4180: quoted when it holds a comma, a quote or a line break.
-std::string CsvField(std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+std::string CsvField(absl::string_view value) {
+  if (value.find_first_of(",\"\r\n") == absl::string_view::npos) {
     return std::string(value);
   }
   std::string out = "\"";
@@ -1021,7 +1021,7 @@ class Generator {
   // year the extract holds whole, exactly `n` must be possible.
   template <typename TargetFn, typename ApplyFn>
   absl::Status PickPerYear(std::vector<Candidate>& candidates,
-                           std::string_view what, TargetFn target,
+                           absl::string_view what, TargetFn target,
                            ApplyFn apply);
 
   GeneratorOptions options_;
@@ -1199,7 +1199,7 @@ void Generator::PlanStage1() {
 
 template <typename TargetFn, typename ApplyFn>
 absl::Status Generator::PickPerYear(std::vector<Candidate>& candidates,
-                                    std::string_view what, TargetFn target,
+                                    absl::string_view what, TargetFn target,
                                     ApplyFn apply) {
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) {
@@ -1467,7 +1467,7 @@ absl::Status Generator::SetOmbudsman() {
 
 // The rules of FORMATS.md for a case row, so that every generated row is
 // accepted. Returns the rule broken, or empty.
-std::string_view CaseProblem(const Case& c) {
+absl::string_view CaseProblem(const Case& c) {
   const int32_t complaint_dates[] = {
       c.s1_ack,  c.s1_ext,    c.s1_resp,      c.s2_req,      c.s2_ack, c.s2_ext,
       c.s2_resp, c.withdrawn, c.omb_received, c.omb_decided, c.lesson};
@@ -1547,7 +1547,7 @@ std::string_view CaseProblem(const Case& c) {
 
 absl::Status Generator::CheckCases() const {
   for (const Case& c : cases_) {
-    const std::string_view problem = CaseProblem(c);
+    const absl::string_view problem = CaseProblem(c);
     if (!problem.empty()) {
       return absl::InternalError(
           absl::StrCat("generated case ", CaseRef(c),
@@ -1663,7 +1663,7 @@ void Generator::AppendCase(Line& out, const Case& c) const {
     out.Char(',');
     if (d != kNone) out.Date(d, c.dmy_dates);
   };
-  auto text = [&](std::string_view s) {
+  auto text = [&](absl::string_view s) {
     out.Char(',');
     out.Text(s);
   };

@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,7 +46,7 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-uint64_t Fnv1a(std::string_view bytes) {
+uint64_t Fnv1a(absl::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : bytes) {
     h ^= c;
@@ -59,7 +59,7 @@ uint64_t Fnv1a(std::string_view bytes) {
 // A small CSV reader: RFC 4180 quoting within a line (the generator never
 // writes a line break inside a field).
 
-std::vector<std::string> SplitCsvLine(std::string_view line) {
+std::vector<std::string> SplitCsvLine(absl::string_view line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
