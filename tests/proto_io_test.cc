@@ -54,12 +54,12 @@ class TempDirTest : public ::testing::Test {
   std::string dir_;
 };
 
-using DelimitedTest = TempDirTest;
-using JsonLinesTest = TempDirTest;
-using RoundTripTest = TempDirTest;
-using DataDirTest = TempDirTest;
+using ProtoIoDelimitedTest = TempDirTest;
+using ProtoIoJsonLinesTest = TempDirTest;
+using ProtoIoRoundTripTest = TempDirTest;
+using ProtoIoDataDirTest = TempDirTest;
 using ProtoStreamSinkTest = TempDirTest;
-using ForEachTest = TempDirTest;
+using ProtoIoForEachTest = TempDirTest;
 
 std::string Join(const std::string& dir, absl::string_view name) {
   return (fs::path(dir) / std::string(name)).string();
@@ -217,7 +217,7 @@ absl::StatusOr<std::vector<M>> ReadJsonLines(const std::string& path) {
 
 // --- Delimited streams -----------------------------------------------------
 
-TEST_F(DelimitedTest, RoundTripsCasesAndInteractions) {
+TEST_F(ProtoIoDelimitedTest, RoundTripsCasesAndInteractions) {
   const std::string dir = dir_;
   const auto cases = SampleCases();
   const auto interactions = SampleInteractions();
@@ -232,7 +232,7 @@ TEST_F(DelimitedTest, RoundTripsCasesAndInteractions) {
   ExpectSame(interactions, *interactions_back);
 }
 
-TEST_F(DelimitedTest, EmptyStreamHasNoMessages) {
+TEST_F(ProtoIoDelimitedTest, EmptyStreamHasNoMessages) {
   const std::string dir = dir_;
   ASSERT_TRUE(
       WriteDelimited(Join(dir, "c.binpb"), std::vector<v1::Case>{}).ok());
@@ -242,7 +242,7 @@ TEST_F(DelimitedTest, EmptyStreamHasNoMessages) {
   EXPECT_THAT(*back, IsEmpty());
 }
 
-TEST_F(DelimitedTest, ReadsAndWritesProtobufsOwnFraming) {
+TEST_F(ProtoIoDelimitedTest, ReadsAndWritesProtobufsOwnFraming) {
   const auto cases = SampleCases();
   // Written by protobuf's utility, read by DelimitedReader.
   std::ostringstream theirs;
@@ -276,7 +276,7 @@ TEST_F(DelimitedTest, ReadsAndWritesProtobufsOwnFraming) {
   EXPECT_TRUE(clean_eof);
 }
 
-TEST_F(DelimitedTest, ManyMessagesAcrossBlocks) {
+TEST_F(ProtoIoDelimitedTest, ManyMessagesAcrossBlocks) {
   const std::string path = Join(dir_, "many.binpb");
   std::vector<v1::Interaction> many;
   for (int i = 0; i < 20000; ++i) {
@@ -293,7 +293,7 @@ TEST_F(DelimitedTest, ManyMessagesAcrossBlocks) {
   ExpectSame(many, *back);
 }
 
-TEST_F(DelimitedTest, TruncatedStreamNamesFileAndRecord) {
+TEST_F(ProtoIoDelimitedTest, TruncatedStreamNamesFileAndRecord) {
   const std::string dir = dir_;
   const std::string path = Join(dir, "cases.binpb");
   const auto cases = SampleCases();
@@ -330,7 +330,7 @@ TEST_F(DelimitedTest, TruncatedStreamNamesFileAndRecord) {
   EXPECT_THAT(cut_prefix.status().message(), HasSubstr("size prefix"));
 }
 
-TEST_F(DelimitedTest, GarbageIsAClearError) {
+TEST_F(ProtoIoDelimitedTest, GarbageIsAClearError) {
   // A plausible size, then bytes that are no Case (a field of wire type 7).
   auto bad = ReadDelimited<v1::Case>(DelimitedReader::FromString(
       std::string("\x05\xff\xff\xff\xff\xff", 6), "garbage.binpb"));
@@ -359,7 +359,7 @@ TEST_F(DelimitedTest, GarbageIsAClearError) {
   EXPECT_THAT(endless.status().message(), HasSubstr("size prefix"));
 }
 
-TEST_F(DelimitedTest, RespectsTheMessageSizeLimit) {
+TEST_F(ProtoIoDelimitedTest, RespectsTheMessageSizeLimit) {
   const std::string path = Join(dir_, "c.binpb");
   ASSERT_TRUE(WriteDelimited(path, SampleCases()).ok());
   StreamReadOptions options;
@@ -373,7 +373,7 @@ TEST_F(DelimitedTest, RespectsTheMessageSizeLimit) {
 
 // Random bytes, and valid streams with random damage: every read ends in
 // messages or an error, never a crash (the asan preset checks the memory).
-TEST_F(DelimitedTest, RandomDamageNeverCrashes) {
+TEST_F(ProtoIoDelimitedTest, RandomDamageNeverCrashes) {
   std::mt19937 random(20240601);
   std::ostringstream valid;
   for (const v1::Case& c : SampleCases()) {
@@ -407,14 +407,14 @@ TEST_F(DelimitedTest, RandomDamageNeverCrashes) {
   EXPECT_GT(errors, 1000);
 }
 
-TEST_F(DelimitedTest, MissingFileIsNotFound) {
+TEST_F(ProtoIoDelimitedTest, MissingFileIsNotFound) {
   auto reader = DelimitedReader::Open(Join(dir_, "absent.binpb"));
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(reader.status().message(), HasSubstr("absent.binpb"));
 }
 
-TEST_F(DelimitedTest, CloseReportsWriteErrors) {
+TEST_F(ProtoIoDelimitedTest, CloseReportsWriteErrors) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   auto writer = DelimitedWriter::Create("/dev/full");
   ASSERT_TRUE(writer.ok()) << writer.status();
@@ -433,7 +433,7 @@ TEST_F(DelimitedTest, CloseReportsWriteErrors) {
 
 // --- JSON Lines ------------------------------------------------------------
 
-TEST_F(JsonLinesTest, RoundTripsWithProtoFieldNames) {
+TEST_F(ProtoIoJsonLinesTest, RoundTripsWithProtoFieldNames) {
   const std::string dir = dir_;
   const auto cases = SampleCases();
   const auto interactions = SampleInteractions();
@@ -459,7 +459,7 @@ TEST_F(JsonLinesTest, RoundTripsWithProtoFieldNames) {
   EXPECT_EQ(std::count(case_text.begin(), case_text.end(), '\n'), 3);
 }
 
-TEST_F(JsonLinesTest, SkipsBlankLinesAndAcceptsCrlf) {
+TEST_F(ProtoIoJsonLinesTest, SkipsBlankLinesAndAcceptsCrlf) {
   const std::string text =
       "\n{\"id\":\"I1\",\"kind\":\"INTERACTION_KIND_CONTACT\"}\r\n"
       "   \r\n"
@@ -480,7 +480,7 @@ TEST_F(JsonLinesTest, SkipsBlankLinesAndAcceptsCrlf) {
   EXPECT_FALSE(*more);
 }
 
-TEST_F(JsonLinesTest, ErrorsNameTheLine) {
+TEST_F(ProtoIoJsonLinesTest, ErrorsNameTheLine) {
   const std::string text =
       "{\"id\":\"I1\"}\n"
       "{\"id\":\"I2\",\"kind\":\"INTERACTION_KIND_NONSENSE\"}\n";
@@ -504,7 +504,7 @@ TEST_F(JsonLinesTest, ErrorsNameTheLine) {
   EXPECT_THAT(too_long.status().message(), HasSubstr("line 1 is longer"));
 }
 
-TEST_F(JsonLinesTest, UnknownFieldsAreErrorsUnlessAskedToIgnore) {
+TEST_F(ProtoIoJsonLinesTest, UnknownFieldsAreErrorsUnlessAskedToIgnore) {
   const std::string text = "{\"id\":\"I1\",\"mood\":\"cheerful\"}\n";
   auto refused = ReadJsonLines<v1::Interaction>(
       JsonLinesReader::FromString(text, "i.jsonl"));
@@ -567,7 +567,7 @@ constexpr absl::string_view kMessyInteractions =
     "I-3,not a time,phone,,,contact,,,\n"
     "I-4,2023-10-29T01:30:00,email,Housing,,follow up,,CMP-404,\n";
 
-TEST_F(RoundTripTest, CsvToProtobufToJsonToProtobufLosesNothing) {
+TEST_F(ProtoIoRoundTripTest, CsvToProtobufToJsonToProtobufLosesNothing) {
   KeepingSink sink;
   RejectList rejects;
   Importer importer(sink, &rejects);
@@ -634,7 +634,7 @@ TEST_F(RoundTripTest, CsvToProtobufToJsonToProtobufLosesNothing) {
 
 // --- Data directories ------------------------------------------------------
 
-TEST_F(DataDirTest, WriteAndLoad) {
+TEST_F(ProtoIoDataDirTest, WriteAndLoad) {
   const std::string dir = dir_;
   ASSERT_TRUE(WriteDataDir(dir, SampleCases(), SampleInteractions()).ok());
   EXPECT_THAT(FileNames(dir),
@@ -655,7 +655,7 @@ TEST_F(DataDirTest, WriteAndLoad) {
   EXPECT_THAT(refs, ::testing::ElementsAre("C1", "C2", "C3"));
 }
 
-TEST_F(DataDirTest, JsonLinesForm) {
+TEST_F(ProtoIoDataDirTest, JsonLinesForm) {
   const std::string dir = dir_;
   ProtoStreamSinkOptions options;
   options.format = StreamFormat::kJsonLines;
@@ -677,7 +677,7 @@ TEST_F(DataDirTest, JsonLinesForm) {
   EXPECT_EQ(data->interactions().size(), 0u);
 }
 
-TEST_F(DataDirTest, InvalidCaseNamesFileRecordAndCase) {
+TEST_F(ProtoIoDataDirTest, InvalidCaseNamesFileRecordAndCase) {
   const std::string dir = dir_;
   auto cases = SampleCases();
   // C9: a response before receipt.
@@ -704,7 +704,7 @@ TEST_F(DataDirTest, InvalidCaseNamesFileRecordAndCase) {
               HasSubstr(Join(json_dir, "cases.jsonl") + ": line 2: case C9"));
 }
 
-TEST_F(DataDirTest, BadInteractionsNameTheRecord) {
+TEST_F(ProtoIoDataDirTest, BadInteractionsNameTheRecord) {
   const std::string dir = dir_;
   auto interactions = SampleInteractions();
   interactions.push_back(interactions[0]);  // I1 again
@@ -739,7 +739,7 @@ TEST_F(DataDirTest, BadInteractionsNameTheRecord) {
   EXPECT_THAT(data.status().message(), HasSubstr("record 4: case C1"));
 }
 
-TEST_F(DataDirTest, CorruptFileNamesTheFile) {
+TEST_F(ProtoIoDataDirTest, CorruptFileNamesTheFile) {
   const std::string dir = dir_;
   ASSERT_TRUE(WriteDataDir(dir, SampleCases(), SampleInteractions()).ok());
   const std::string path = Join(dir, "interactions.binpb");
@@ -751,7 +751,7 @@ TEST_F(DataDirTest, CorruptFileNamesTheFile) {
   EXPECT_THAT(data.status().message(), HasSubstr(path + ": record 3"));
 }
 
-TEST_F(DataDirTest, MissingOrAmbiguousDirectories) {
+TEST_F(ProtoIoDataDirTest, MissingOrAmbiguousDirectories) {
   const std::string dir = dir_;
   auto missing = LoadDataDir(Join(dir, "nowhere"));
   ASSERT_FALSE(missing.ok());
@@ -859,7 +859,7 @@ TEST_F(ProtoStreamSinkTest, StrictImportThatMeetsARejectWritesNothing) {
   EXPECT_EQ(data->cases().size(), 2u);
 }
 
-TEST_F(ForEachTest, CallbackErrorsKeepTheirCodeAndGainTheRecord) {
+TEST_F(ProtoIoForEachTest, CallbackErrorsKeepTheirCodeAndGainTheRecord) {
   const std::string dir = dir_;
   ASSERT_TRUE(WriteDataDir(dir, SampleCases(), SampleInteractions()).ok());
   int seen = 0;
@@ -880,7 +880,7 @@ TEST_F(ForEachTest, CallbackErrorsKeepTheirCodeAndGainTheRecord) {
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
 }
 
-TEST(FormatTest, FormatOfPath) {
+TEST(ProtoIoFormatTest, FormatOfPath) {
   EXPECT_EQ(FormatOfPath("a/cases.jsonl"), StreamFormat::kJsonLines);
   EXPECT_EQ(FormatOfPath("a/cases.binpb"), StreamFormat::kDelimited);
   EXPECT_EQ(FormatOfPath("cases"), StreamFormat::kDelimited);
