@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,9 +19,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/delimited_message_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "tellus/status_macros.h"
@@ -137,6 +138,34 @@ class OutputFile {
 
 // --- Files in --------------------------------------------------------------
 
+// Reads a string of any size; protobuf's ArrayInputStream stops at 2 GiB.
+class StringInputStream : public pb::io::ZeroCopyInputStream {
+ public:
+  explicit StringInputStream(absl::string_view data) : data_(data) {}
+
+  bool Next(const void** data, int* size) override {
+    if (position_ == data_.size()) return false;
+    const size_t n = std::min(data_.size() - position_, kChunk);
+    *data = data_.data() + position_;
+    *size = static_cast<int>(n);
+    position_ += n;
+    return true;
+  }
+  void BackUp(int count) override { position_ -= static_cast<size_t>(count); }
+  bool Skip(int count) override {
+    const size_t n =
+        std::min(data_.size() - position_, static_cast<size_t>(count));
+    position_ += n;
+    return n == static_cast<size_t>(count);
+  }
+  int64_t ByteCount() const override { return static_cast<int64_t>(position_); }
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << 30;
+  absl::string_view data_;
+  size_t position_ = 0;
+};
+
 // A file or an in-memory string read through a protobuf stream.
 class InputSource {
  public:
@@ -162,8 +191,7 @@ class InputSource {
         std::unique_ptr<InputSource>(new InputSource(std::move(name)));
     source->data_ = std::move(data);
     // The string lives on the heap with the source and never moves again.
-    source->array_ = std::make_unique<pb::io::ArrayInputStream>(
-        source->data_.data(), static_cast<int>(source->data_.size()));
+    source->array_ = std::make_unique<StringInputStream>(source->data_);
     return source;
   }
 
@@ -186,7 +214,7 @@ class InputSource {
   std::string name_;
   std::string data_;
   std::unique_ptr<pb::io::FileInputStream> file_;
-  std::unique_ptr<pb::io::ArrayInputStream> array_;
+  std::unique_ptr<StringInputStream> array_;
 };
 
 }  // namespace
@@ -492,6 +520,8 @@ absl::StatusOr<bool> JsonLinesReader::Next(pb::Message& message) {
     ++s.line;
     absl::string_view text = s.text;
     if (absl::EndsWith(text, "\r")) text.remove_suffix(1);
+    // A byte-order mark, as some Windows tools write, is no JSON.
+    if (s.line == 1) absl::ConsumePrefix(&text, "\xEF\xBB\xBF");
     if (absl::StripAsciiWhitespace(text).empty()) continue;
     message.Clear();
     const pb::util::Status parsed = pb::util::JsonStringToMessage(

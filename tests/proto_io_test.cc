@@ -478,6 +478,13 @@ TEST_F(ProtoIoJsonLinesTest, SkipsBlankLinesAndAcceptsCrlf) {
   more = reader.Next(m);
   ASSERT_TRUE(more.ok());
   EXPECT_FALSE(*more);
+
+  // A leading byte-order mark is not JSON, and is skipped.
+  auto bom = ReadJsonLines<v1::Interaction>(JsonLinesReader::FromString(
+      "\xEF\xBB\xBF{\"id\":\"I1\"}\n", "bom.jsonl"));
+  ASSERT_TRUE(bom.ok()) << bom.status();
+  ASSERT_EQ(bom->size(), 1u);
+  EXPECT_EQ((*bom)[0].id(), "I1");
 }
 
 TEST_F(ProtoIoJsonLinesTest, ErrorsNameTheLine) {
