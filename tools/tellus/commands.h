@@ -25,6 +25,7 @@ void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
 void AddReportCommand(CLI::App& app);     // report
 void AddValidateCommand(CLI::App& app);   // validate
 void AddDemoCommands(CLI::App& app);      // generate, demo
+void AddImportCommand(CLI::App& app);     // import
 
 // Renders a report in a format the CLI offers (text, markdown, json, html).
 absl::StatusOr<std::string> RenderReport(const v1::AnnualReport& report,

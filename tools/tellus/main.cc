@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tellus::cli::AddWorkdaysCommands(app);
   tellus::cli::AddReportCommand(app);
   tellus::cli::AddValidateCommand(app);
+  tellus::cli::AddImportCommand(app);
   tellus::cli::AddDemoCommands(app);
   CLI11_PARSE(app, argc, argv);
   return tellus::cli::ExitCode();
