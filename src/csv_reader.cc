@@ -137,14 +137,15 @@ struct CsvReader::State {
   int64_t open_quote_line = 0;
 
   void Allocate(size_t new_capacity) {
-    auto new_buf = std::make_unique<char[]>(new_capacity);
+    // Not value-initialised: the bytes are always written before read.
+    std::unique_ptr<char[]> new_buf(new char[new_capacity]);
     if (end > begin) {
       std::memcpy(new_buf.get(), buf.get() + begin, end - begin);
     }
     end -= begin;
     begin = 0;
     buf = std::move(new_buf);
-    scratch = std::make_unique<char[]>(new_capacity);
+    scratch.reset(new char[new_capacity]);
     capacity = new_capacity;
     quote_known = false;
   }
@@ -422,8 +423,10 @@ absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
 CsvReader CsvReader::FromString(std::string data,
                                 const CsvReaderOptions& options) {
   auto state = std::make_unique<State>();
-  state->source = std::make_unique<StringSource>(std::move(data));
   state->options = options;
+  // No block larger than the whole text.
+  state->options.block_size = std::min(options.block_size, data.size() + 1);
+  state->source = std::make_unique<StringSource>(std::move(data));
   return CsvReader(std::move(state));
 }
 

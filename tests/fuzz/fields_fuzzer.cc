@@ -1,0 +1,77 @@
+// libFuzzer target for the field parsers: no input may crash them, and a
+// value they accept must mean what it says.
+//
+// Checked: an accepted date prints back to a date that parses the same; an
+// accepted date-time's London date is the London date of its instant, and
+// a local time agrees with absl::TimeZone; amounts are never negative.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "absl/time/civil_time.h"
+#include "tellus/dates.h"
+#include "tellus/fields.h"
+
+namespace {
+
+void Check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "fields_fuzzer: check failed: %s\n", what);
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+  absl::StatusOr<absl::CivilDay> day = tellus::ParseDate(text);
+  if (day.ok()) {
+    absl::StatusOr<absl::CivilDay> again =
+        tellus::ParseDate(tellus::FormatDate(*day));
+    Check(again.ok() && *again == *day, "date round trip");
+    Check(day->year() >= 1 && day->year() <= 9999, "year in range");
+  } else {
+    Check(!day.status().message().empty(), "date error has a message");
+  }
+
+  absl::StatusOr<tellus::EventTime> when = tellus::ParseDateOrDateTime(text);
+  if (when.ok()) {
+    if (when->at.has_value()) {
+      Check(when->date == tellus::LondonDate(*when->at), "London date");
+      const std::string_view t = tellus::TrimSpaces(text);
+      if (t.size() == 16 || t.size() == 19) {  // no offset: London time
+        const int y = std::stoi(std::string(t.substr(0, 4)));
+        const int mo = std::stoi(std::string(t.substr(5, 2)));
+        const int d = std::stoi(std::string(t.substr(8, 2)));
+        const int h = std::stoi(std::string(t.substr(11, 2)));
+        const int mi = std::stoi(std::string(t.substr(14, 2)));
+        const int s =
+            t.size() == 19 ? std::stoi(std::string(t.substr(17, 2))) : 0;
+        Check(tellus::London().At(absl::CivilSecond(y, mo, d, h, mi, s)).pre ==
+                  *when->at,
+              "local time agrees with absl");
+      }
+    } else {
+      Check(day.ok() && when->date == *day, "date-only agrees with ParseDate");
+    }
+  }
+
+  absl::StatusOr<int64_t> pence = tellus::ParseMoneyPence(text);
+  Check(!pence.ok() || *pence >= 0, "amount not negative");
+
+  (void)tellus::ParseCaseType(text);
+  (void)tellus::ParseChannel(text);
+  (void)tellus::ParseOutcome(text);
+  (void)tellus::ParseOmbudsmanBody(text);
+  (void)tellus::ParseOmbudsmanDecision(text);
+  (void)tellus::ParseInteractionKind(text);
+  Check(tellus::NormalizeEnum(text).size() == tellus::TrimSpaces(text).size(),
+        "normalizing keeps the length");
+  (void)tellus::IsValidUtf8(text);
+  return 0;
+}
