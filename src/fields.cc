@@ -186,11 +186,10 @@ struct EnumName {
   int value;
 };
 
-// Normalises `text` (already trimmed) into `out`; false if it is too long to
-// be any accepted value.
-template <size_t N>
-bool NormalizeInto(std::string_view text, char (&out)[N], size_t& len) {
-  if (text.size() > N) return false;
+// Whether `text` normalises to `name` (which is already lower case with
+// underscores), compared in place without building the normal form.
+inline bool MatchesNormalized(std::string_view text, std::string_view name) {
+  if (text.size() != name.size()) return false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c >= 'A' && c <= 'Z') {
@@ -198,9 +197,8 @@ bool NormalizeInto(std::string_view text, char (&out)[N], size_t& len) {
     } else if (c == ' ' || c == '-') {
       c = '_';
     }
-    out[i] = c;
+    if (c != name[i]) return false;
   }
-  len = text.size();
   return true;
 }
 
@@ -208,13 +206,12 @@ template <size_t K>
 absl::StatusOr<int> ParseEnum(std::string_view text, const EnumName (&names)[K],
                               std::string_view what) {
   const std::string_view trimmed = TrimSpaces(text);
-  char buf[40];
-  size_t len = 0;
-  if (NormalizeInto(trimmed, buf, len)) {
-    const std::string_view normal(buf, len);
-    for (const EnumName& e : names) {
-      if (e.name == normal) return e.value;
-    }
+  // Exports mostly hold the canonical spelling: try that first.
+  for (const EnumName& e : names) {
+    if (trimmed == e.name) return e.value;
+  }
+  for (const EnumName& e : names) {
+    if (MatchesNormalized(trimmed, e.name)) return e.value;
   }
   std::string expected;
   for (const EnumName& e : names) {
@@ -489,12 +486,13 @@ bool IsValidUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const e = p + text.size();
   while (p < e) {
-    // Eight ASCII bytes at a time: the common case.
-    if (e - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
+    // Sixteen ASCII bytes at a time: the common case.
+    if (e - p >= 16) {
+      uint64_t a, b;
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + 8, 8);
+      if (((a | b) & 0x8080808080808080ULL) == 0) {
+        p += 16;
         continue;
       }
     }
