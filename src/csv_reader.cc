@@ -126,10 +126,10 @@ struct CsvReader::State {
   // it never reallocates while views into it are handed out.
   std::unique_ptr<char[]> scratch;
 
-  // Offset of the first quote at or after `quote_from`, or `end` when there
-  // is none before `end`; recomputed when a record starts past it and
-  // forgotten when the buffer moves.
-  size_t quote_from = 0;
+  // Offset of the first quote at or after the point it was searched from, or
+  // `end` when there is none before `end`; searched again when a record
+  // starts past it, and forgotten when the buffer moves or grows. Lets the
+  // fast path rule out quotes with one memchr per quote, not one per line.
   size_t next_quote = 0;
   bool quote_known = false;
 
