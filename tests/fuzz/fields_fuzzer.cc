@@ -45,15 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(when->date == tellus::LondonDate(*when->at), "London date");
       const std::string_view t = tellus::TrimSpaces(text);
       if (t.size() == 16 || t.size() == 19) {  // no offset: London time
-        const int y = std::stoi(std::string(t.substr(0, 4)));
-        const int mo = std::stoi(std::string(t.substr(5, 2)));
-        const int d = std::stoi(std::string(t.substr(8, 2)));
-        const int h = std::stoi(std::string(t.substr(11, 2)));
-        const int mi = std::stoi(std::string(t.substr(14, 2)));
-        const int s =
-            t.size() == 19 ? std::stoi(std::string(t.substr(17, 2))) : 0;
-        Check(tellus::London().At(absl::CivilSecond(y, mo, d, h, mi, s)).pre ==
-                  *when->at,
+        auto num = [&t](size_t at, size_t len) {
+          int v = 0;
+          for (size_t i = at; i < at + len; ++i) v = v * 10 + (t[i] - '0');
+          return v;
+        };
+        const absl::CivilSecond civil(num(0, 4), num(5, 2), num(8, 2),
+                                      num(11, 2), num(14, 2),
+                                      t.size() == 19 ? num(17, 2) : 0);
+        Check(tellus::London().At(civil).pre == *when->at,
               "local time agrees with absl");
       }
     } else {
