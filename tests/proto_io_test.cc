@@ -588,7 +588,7 @@ TEST_F(ProtoIoRoundTripTest, CsvToProtobufToJsonToProtobufLosesNothing) {
       << FormatSummary(importer.summary());
   ASSERT_EQ(importer.summary().interactions.accepted, 3);
   ASSERT_EQ(rejects.rejects().size(), 2u);
-  EXPECT_EQ(rejects.rejects()[0].column, "received"  // as FORMATS.md names it);
+  EXPECT_EQ(rejects.rejects()[0].column, "received");  // as FORMATS.md names it
 
   // What the import made of the messy bits, so that the round trip below
   // carries them.
