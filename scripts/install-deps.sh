@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libsqlite3-dev sqlite3 libcsv-dev
   tzdata python3-protobuf python3-pytest
   abigail-tools valgrind
+  chromium  # tests/html_in_browser.py checks the HTML report in it
 )
 
 missing=()

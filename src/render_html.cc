@@ -77,6 +77,7 @@ a:focus, .table-wrap:focus { outline: 3px solid #fd0; outline-offset: 0;
 .logo { border: 3px solid #fff; padding: .2rem .6rem; font-weight: 700;
   font-size: 1.25rem; letter-spacing: .03em; }
 .council { margin: 0; font-size: 1.125rem; font-weight: 600; }
+.council.logo { font-size: 1.25rem; font-weight: 700; }
 main { display: block; max-width: 72rem; margin: 0 auto;
   padding: 1.5rem 1.25rem 2rem; }
 h1 { font-size: 2.25rem; line-height: 1.15; margin: .25rem 0 1rem; }
@@ -108,10 +109,12 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 700; padding-bottom: .5rem; }
 th, td { text-align: left; vertical-align: top; padding: .4rem .75rem .4rem 0;
   border-bottom: 1px solid #b1b4b6; }
-thead th { border-bottom: 2px solid #0b0c0c; }
-tbody th { font-weight: 600; }
+thead th { border-bottom: 2px solid #0b0c0c; vertical-align: bottom;
+  white-space: normal; }
+tbody th, tfoot th { font-weight: 600; min-width: 11rem; }
 th.sub { font-weight: 400; padding-left: 1.25rem; }
 .num { text-align: right; white-space: nowrap; padding-left: .75rem; }
+thead .num { white-space: normal; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid #0b0c0c; }
 .two-up { display: grid; gap: 0 2rem;
   grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); }
@@ -123,10 +126,13 @@ footer p { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem; }
   h1 { font-size: 1.75rem; }
   h2 { font-size: 1.25rem; }
   main { padding: 1rem; }
-  .panel .figure { font-size: 1.875rem; }
+  tbody th, tfoot th { min-width: 7rem; }
+  .panels { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; }
+  .panel { padding: .75rem; border-left-width: 4px; }
+  .panel .figure { font-size: 1.625rem; }
 }
 @media print {
-  body { font-size: 10pt; }
+  html { font-size: 10pt; }
   .skip, .contents { display: none; }
   .masthead { background: #fff; color: #0b0c0c; border-bottom: 2pt solid #0b0c0c; }
   .logo { border-color: #0b0c0c; }
@@ -432,7 +438,7 @@ std::string Basis(absl::string_view key, const v1::Ratio& ratio) {
     return absl::StrCat(n, " of ", d, " complaints received");
   }
   if (key == "escalation_rate") {
-    return absl::StrCat(n, " escalations, ", d, " complaints");
+    return absl::StrCat(n, " escalated, ", d, " received");
   }
   if (key == "stage1_on_time" || key == "stage2_on_time") {
     return absl::StrCat(n, " of ", d, " responses");
@@ -479,6 +485,22 @@ std::string Panel(const v1::AnnualReport& r, const v1::Metric& m) {
 
 // --- The page -------------------------------------------------------------
 
+// The council's name, boxed as a wordmark; a separate logo text, when there
+// is one, goes in the box instead and the name beside it (the box is then
+// decoration: screen readers hear the name once).
+std::string Masthead(const std::string& council, const std::string& logo) {
+  std::string out = "<header class=\"masthead\"><div class=\"masthead-inner\">";
+  if (logo.empty() || logo == council) {
+    absl::StrAppend(&out, "<p class=\"council logo\">", Escape(council),
+                    "</p>");
+  } else {
+    absl::StrAppend(&out, "<div class=\"logo\" aria-hidden=\"true\">",
+                    Escape(logo), "</div><p class=\"council\">",
+                    Escape(council), "</p>");
+  }
+  return out + "</div></header>\n";
+}
+
 struct Section {
   absl::string_view id;
   std::string heading;
@@ -497,8 +519,6 @@ std::string RenderHtml(const v1::AnnualReport& r, const HtmlOptions& options) {
                               : !r.settings().council().empty()
                                   ? r.settings().council()
                                   : std::string("Council");
-  const std::string logo =
-      options.logo_text.empty() ? council : options.logo_text;
   const std::string label = r.period().label();
 
   const std::vector<Section> sections = {
@@ -522,13 +542,10 @@ std::string RenderHtml(const v1::AnnualReport& r, const HtmlOptions& options) {
       "'none'\">\n<title>",
       Escape(render_internal::Title(r, council)), "</title>\n<style>", kCss,
       "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the "
-      "report</a>\n<header class=\"masthead\"><div "
-      "class=\"masthead-inner\"><div class=\"logo\" aria-hidden=\"true\">",
-      Escape(logo), "</div><p class=\"council\">", Escape(council),
-      "</p></div></header>\n<main id=\"main\">\n<h1>Customer feedback annual "
-      "report ",
-      Escape(label), "</h1>\n<p class=\"lede\">",
-      Escape(render_internal::Notes(r)), "</p>\n");
+      "report</a>\n",
+      Masthead(council, options.logo_text),
+      "<main id=\"main\">\n<h1>Customer feedback annual report ", Escape(label),
+      "</h1>\n<p class=\"lede\">", Escape(render_internal::Notes(r)), "</p>\n");
 
   absl::StrAppend(&out,
                   "<nav class=\"contents\" aria-labelledby=\"contents-h\">\n"

@@ -237,9 +237,10 @@ TEST(RenderHtmlOptionsTest, CouncilDefaultsToTheSettingsThenCouncil) {
                               "report 2023/24</title>"));
   report.mutable_settings()->set_council("Northshire Council");
   html = RenderHtml(report, HtmlOptions());
-  EXPECT_THAT(html, HasSubstr("<div class=\"logo\" aria-hidden=\"true\">"
-                              "Northshire Council</div><p "
-                              "class=\"council\">Northshire Council</p>"));
+  // No logo text: the name alone, once, as the wordmark.
+  EXPECT_THAT(html, HasSubstr("<div class=\"masthead-inner\"><p "
+                              "class=\"council logo\">Northshire "
+                              "Council</p></div>"));
   HtmlOptions options;
   options.logo_text = "NC";
   html = RenderHtml(report, options);

@@ -28,8 +28,8 @@ struct HtmlOptions {
   // The council's name, in the masthead and the page title. Empty: the
   // report's settings().council(), or "Council" when that is empty too.
   std::string council;
-  // Short text shown as the council's logo in the masthead (e.g. "NC").
-  // Empty: the council's name.
+  // Short text shown boxed as the council's logo in the masthead, beside
+  // its name (e.g. "NC"). Empty: the name alone, boxed as the wordmark.
   std::string logo_text;
 };
 
