@@ -264,6 +264,16 @@ TEST(RenderHtmlPublishTest, SuppressedCellsShowAsTheMessageSays) {
                               "data-value=\"10\">10</td>"));
 }
 
+TEST(RenderHtmlEmptyTest, AnEmptyReportStillRendersAValidPage) {
+  const std::string html = RenderHtml(v1::AnnualReport(), HtmlOptions());
+  EXPECT_TRUE(absl::EndsWith(html, "</html>\n"));
+  EXPECT_EQ(Occurrences(html, "<svg "), 2);
+  EXPECT_EQ(Occurrences(html, "<rect class=\"bar\""), 0);
+  // No coordinate came out of a division by zero.
+  EXPECT_THAT(html, Not(HasSubstr("nan\"")));
+  EXPECT_THAT(html, Not(HasSubstr("inf\"")));
+}
+
 TEST(RenderMarkdownTest, HasTheSectionsOfThePublishedReport) {
   const std::string md = RenderMarkdown(BuildFixtureReport());
   for (absl::string_view heading :
