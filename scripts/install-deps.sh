@@ -15,6 +15,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev valgrind abigail-tools sqlite3
   # Europe/London for every date; the Python bindings and their tests.
   tzdata python3 python3-protobuf python3-pytest
+  # The HTML report is checked in a real browser.
+  chromium
 )
 
 missing=()
