@@ -266,8 +266,8 @@ struct store_internal::Connection {
         return absl::DataLossError(absl::StrCat(
             where, "the store is damaged or is not a tellus store (SQLite: ",
             sqlite_message, ", while ", doing,
-            "); restore it from a backup, or check it with `tellus store "
-            "check`"));
+            "); restore it from a backup (`tellus store check --store ", path,
+            "` shows what is wrong)"));
       case SQLITE_FULL:
         return absl::ResourceExhaustedError(
             absl::StrCat(where, "the disk is full (while ", doing,
