@@ -321,6 +321,14 @@ namespace {
 
 using Impl = store_internal::Connection;
 
+// What a store whose contents are not what tellus wrote says.
+absl::Status Damaged(const Impl& impl, absl::string_view what) {
+  return absl::DataLossError(
+      absl::StrCat(impl.path, ": the store is damaged: ", what,
+                   "; restore it from a backup (`tellus store check --store ",
+                   impl.path, "` lists the problems)"));
+}
+
 // One use of a prepared statement. Bound strings must outlive the Query;
 // the statement is reset on destruction, so that no read transaction stays
 // open behind it.
@@ -738,10 +746,8 @@ class Decoder {
     const absl::string_view id = ColumnText(stmt, first);
     const absl::string_view blob = ColumnBlob(stmt, first + 6);
     if (!out.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-      return absl::DataLossError(
-          absl::StrCat(impl_.path, ": interaction ", id,
-                       ": the stored record does not parse; restore from a "
-                       "backup"));
+      return Damaged(impl_, absl::StrCat("interaction ", id,
+                                         ": the stored record does not parse"));
     }
     out.set_id(std::string(id));
     TELLUS_ASSIGN_OR_RETURN(const auto* cell,
@@ -776,8 +782,7 @@ class Decoder {
     q.Int(1, id);
     TELLUS_ASSIGN_OR_RETURN(bool row, q.Step("reading the cells"));
     if (!row) {
-      return absl::DataLossError(
-          absl::StrCat(impl_.path, ": an interaction names a missing cell"));
+      return Damaged(impl_, "an interaction names a missing cell");
     }
     return &cells_
                 .try_emplace(id, std::string(q.ColumnText(0)),
@@ -795,8 +800,7 @@ class Decoder {
     q.Int(1, id);
     TELLUS_ASSIGN_OR_RETURN(bool row, q.Step("reading the imports"));
     if (!row) {
-      return absl::DataLossError(
-          absl::StrCat(impl_.path, ": an interaction names a missing import"));
+      return Damaged(impl_, "an interaction names a missing import");
     }
     return &files_.try_emplace(id, std::string(q.ColumnText(0))).first->second;
   }
@@ -973,9 +977,8 @@ absl::StatusOr<std::optional<HeldCase>> ReadHeldCase(Impl& impl,
     held.header_bytes = std::string(blob);
     if (!held.header.ParseFromArray(blob.data(),
                                     static_cast<int>(blob.size()))) {
-      return absl::DataLossError(absl::StrCat(
-          impl.path, ": case ", ref,
-          ": the stored header does not parse; restore from a backup"));
+      return Damaged(impl, absl::StrCat("case ", ref,
+                                        ": the stored header does not parse"));
     }
     held.anonymised = !q.IsNull(1);
   }
@@ -992,9 +995,8 @@ absl::StatusOr<std::optional<HeldCase>> ReadHeldCase(Impl& impl,
     const absl::string_view blob = q.ColumnBlob(0);
     v1::Event& e = held.events.emplace_back();
     if (!e.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-      return absl::DataLossError(absl::StrCat(
-          impl.path, ": case ", ref, ": stored event ", held.events.size(),
-          " does not parse; restore from a backup"));
+      return Damaged(impl, absl::StrCat("case ", ref, ": stored event ",
+                                        held.events.size(), " does not parse"));
     }
     held.keys.emplace_back(q.ColumnBlob(1));
   }
@@ -1394,10 +1396,8 @@ absl::Status ForEachStoredCase(
     const absl::string_view ref = ColumnText(cases.get(), 0);
     const absl::string_view header = ColumnBlob(cases.get(), 1);
     if (!c.ParseFromArray(header.data(), static_cast<int>(header.size()))) {
-      return absl::DataLossError(
-          absl::StrCat(impl.path, ": case ", ref,
-                       ": the stored header does not parse; restore from a "
-                       "backup"));
+      return Damaged(impl, absl::StrCat("case ", ref,
+                                        ": the stored header does not parse"));
     }
     meta.recorded_at = FromMicros(sqlite3_column_int64(cases.get(), 2));
     meta.import_id = sqlite3_column_int64(cases.get(), 3);
@@ -1413,9 +1413,8 @@ absl::Status ForEachStoredCase(
       const absl::string_view blob = ev.ColumnBlob(1);
       if (!c.add_events()->ParseFromArray(blob.data(),
                                           static_cast<int>(blob.size()))) {
-        return absl::DataLossError(absl::StrCat(
-            impl.path, ": case ", ref,
-            ": a stored event does not parse; restore from a backup"));
+        return Damaged(impl, absl::StrCat("case ", ref,
+                                          ": a stored event does not parse"));
       }
       TELLUS_ASSIGN_OR_RETURN(have_event, ev.Step("reading the event log"));
     }
@@ -1429,9 +1428,8 @@ void NoBindings(sqlite3_stmt*) {}
 absl::StatusOr<CaseState> FoldHeld(const Impl& impl, const v1::Case& c) {
   absl::StatusOr<CaseState> state = FoldCase(c);
   if (!state.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        impl.path,
-        ": the stored history no longer folds: ", state.status().message()));
+    return Damaged(impl, absl::StrCat("the stored history no longer folds: ",
+                                      state.status().message()));
   }
   return state;
 }
@@ -1652,8 +1650,8 @@ absl::StatusOr<StoredCase> Store::GetStoredCase(absl::string_view ref) {
     const absl::string_view blob = q.ColumnBlob(0);
     if (!out.record.ParseFromArray(blob.data(),
                                    static_cast<int>(blob.size()))) {
-      return absl::DataLossError(absl::StrCat(
-          impl.path, ": case ", ref, ": the stored header does not parse"));
+      return Damaged(impl, absl::StrCat("case ", ref,
+                                        ": the stored header does not parse"));
     }
     out.recorded_at = FromMicros(q.ColumnInt(1));
     out.import_id = q.ColumnInt(2);
@@ -1673,9 +1671,8 @@ absl::StatusOr<StoredCase> Store::GetStoredCase(absl::string_view ref) {
       e.seq = q.ColumnInt(0);
       const absl::string_view blob = q.ColumnBlob(1);
       if (!e.event.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-        return absl::DataLossError(absl::StrCat(impl.path, ": case ", ref,
-                                                ": stored event ", e.seq,
-                                                " does not parse"));
+        return Damaged(impl, absl::StrCat("case ", ref, ": stored event ",
+                                          e.seq, " does not parse"));
       }
       e.recorded_at = FromMicros(q.ColumnInt(2));
       e.import_id = q.ColumnInt(3);
@@ -1879,8 +1876,7 @@ absl::StatusOr<Dataset> Store::LoadDataset(const LoadOptions& options) {
       if (!row) break;
       const int64_t id = q.ColumnInt(0);
       if (id < 0 || id > (int64_t{1} << 24)) {
-        return absl::DataLossError(
-            absl::StrCat(impl.path, ": a damaged cells table"));
+        return Damaged(impl, "a cell has an impossible number");
       }
       if (static_cast<size_t>(id) >= cells.size()) cells.resize(id + 1);
       cells[id] = {std::string(q.ColumnText(1)), std::string(q.ColumnText(2))};
@@ -1901,8 +1897,7 @@ absl::StatusOr<Dataset> Store::LoadDataset(const LoadOptions& options) {
     if (cell < 0 || static_cast<size_t>(cell) >= cells.size() ||
         kind <= v1::INTERACTION_KIND_UNSPECIFIED ||
         kind > v1::INTERACTION_KIND_FOLLOW_UP) {
-      return absl::DataLossError(
-          absl::StrCat(impl.path, ": a damaged interaction row"));
+      return Damaged(impl, "an interaction row holds impossible values");
     }
     builder.AddInteraction(FromDayNumber(static_cast<int32_t>(q.ColumnInt(0))),
                            cells[cell].first, cells[cell].second,
@@ -2172,9 +2167,7 @@ absl::Status Store::CheckIntegrity() {
     }
   }
   if (problems.empty()) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(
-      impl.path, ": the store is damaged: ", absl::StrJoin(problems, "; "),
-      "; restore it from a backup"));
+  return Damaged(impl, absl::StrJoin(problems, "; "));
 }
 
 absl::StatusOr<StoreStats> Store::Stats() {
