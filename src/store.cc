@@ -3,10 +3,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <future>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -235,8 +239,7 @@ std::string FormatUtc(absl::Time t) {
 
 }  // namespace
 
-// --- SQLite plumbing
-// -----------------------------------------------------------
+// --- SQLite plumbing ---------------------------------------------------------
 
 struct store_internal::Connection {
   sqlite3* db = nullptr;
@@ -476,7 +479,7 @@ absl::Status Audit(Impl& impl, int64_t at, absl::string_view action,
   return q.Run("writing the audit table");
 }
 
-// --- Opening and migrating -----------------------------------------------
+// --- Opening and migrating ---------------------------------------------------
 
 absl::Status Migrate(Impl& impl) {
   TELLUS_ASSIGN_OR_RETURN(
@@ -554,7 +557,7 @@ absl::Status Configure(Impl& impl) {
   return Migrate(impl);
 }
 
-// --- Records ---------------------------------------------------------------
+// --- Records -----------------------------------------------------------------
 
 v1::Case HeaderOf(const v1::Case& c) {
   v1::Case header = c;
@@ -810,6 +813,50 @@ class Decoder {
   absl::flat_hash_map<int64_t, std::string> files_;
 };
 
+// An interaction as the interactions table holds it (see Residual), made
+// without the database, so that an import can prepare rows on one thread
+// and write them on another. Reused: its strings keep their buffers.
+struct EncodedInteraction {
+  std::string id, directorate, service, case_ref, customer;
+  std::string residual;
+  int32_t day = 0;
+  int32_t kind = 0;
+  std::optional<int64_t> line;  // the source line, when the residual has none
+};
+
+void Encode(const v1::Interaction& i, const EventTime& at,
+            absl::string_view import_file, v1::Interaction& scratch,
+            EncodedInteraction& out) {
+  out.id.assign(i.id());
+  out.directorate.assign(i.directorate());
+  out.service.assign(i.service());
+  out.case_ref.assign(i.case_ref());
+  out.customer.assign(i.customer());
+  out.day = DayNumber(at.date);
+  out.kind = i.kind();
+  out.line = ResidualBytes(i, import_file, scratch, out.residual);
+}
+
+// The whole interaction again.
+absl::Status Rebuild(const EncodedInteraction& row,
+                     absl::string_view import_file, v1::Interaction& out) {
+  if (!out.ParseFromString(row.residual)) {
+    return absl::InternalError(
+        absl::StrCat("interaction ", row.id, ": cannot re-read its record"));
+  }
+  out.set_id(row.id);
+  out.set_directorate(row.directorate);
+  out.set_service(row.service);
+  out.set_kind(static_cast<v1::InteractionKind>(row.kind));
+  out.set_case_ref(row.case_ref);
+  out.set_customer(row.customer);
+  if (row.line) {
+    out.mutable_source()->set_file(std::string(import_file));
+    out.mutable_source()->set_line(*row.line);
+  }
+  return absl::OkStatus();
+}
+
 // Writes records, keeping statements and the small lookup tables an import
 // needs at hand.
 class Writer {
@@ -894,28 +941,29 @@ class Writer {
   // Inserts an interaction unless its id is held; true when inserted.
   absl::StatusOr<bool> InsertInteraction(const v1::Interaction& i,
                                          const EventTime& at) {
-    TELLUS_ASSIGN_OR_RETURN(int64_t cell, Cell(i.directorate(), i.service()));
-    const std::optional<int64_t> line =
-        ResidualBytes(i, import_file_, residual_, bytes_);
-    const std::string& bytes = bytes_;
+    Encode(i, at, import_file_, scratch_, encoded_);
+    return InsertEncoded(encoded_);
+  }
+
+  absl::StatusOr<bool> InsertEncoded(const EncodedInteraction& row) {
+    TELLUS_ASSIGN_OR_RETURN(int64_t cell, Cell(row.directorate, row.service));
     Query q(impl_, insert_interaction_);
-    q.Text(1, i.id())
-        .Int(2, DayNumber(at.date))
+    q.Text(1, row.id)
+        .Int(2, row.day)
         .Int(3, cell)
-        .Int(4, i.kind())
-        .TextOrNull(5, i.case_ref())
-        .TextOrNull(6, i.customer());
-    if (line) q.Int(7, *line);
-    q.Blob(8, bytes).IntOrNull(9, import_id_).Int(10, now_);
-    TELLUS_RETURN_IF_ERROR(q.Run(absl::StrCat("writing interaction ", i.id())));
+        .Int(4, row.kind)
+        .TextOrNull(5, row.case_ref)
+        .TextOrNull(6, row.customer);
+    if (row.line) q.Int(7, *row.line);
+    q.Blob(8, row.residual).IntOrNull(9, import_id_).Int(10, now_);
+    TELLUS_RETURN_IF_ERROR(q.Run(absl::StrCat("writing interaction ", row.id)));
     last_cell_ = cell;
     return sqlite3_changes(impl_.db) == 1;
   }
 
-  // The cell and residual bytes of the last interaction InsertInteraction
-  // was given.
+  // The cell of the last interaction written.
   int64_t last_cell() const { return last_cell_; }
-  const std::string& last_bytes() const { return bytes_; }
+  const std::string& import_file() const { return import_file_; }
 
  private:
   static std::string CellKey(absl::string_view d, absl::string_view s) {
@@ -941,8 +989,8 @@ class Writer {
   int64_t import_id_;
   int64_t now_;
   std::string import_file_;
-  v1::Interaction residual_;  // reused, as is:
-  std::string bytes_;
+  v1::Interaction scratch_;  // reused, as is:
+  EncodedInteraction encoded_;
   int64_t last_cell_ = 0;
   sqlite3_stmt* insert_case_ = nullptr;
   sqlite3_stmt* insert_event_ = nullptr;
@@ -1021,10 +1069,116 @@ std::string Pounds(int64_t pence) {
   return absl::StrFormat("£%d.%02d", pence / 100, pence % 100);
 }
 
+// Hands batches of rows from the thread that makes them to one thread that
+// consumes them, a few batches in flight. The first error of the consumer
+// stops it; Push and Drain then return it.
+template <typename Row>
+class Pipeline {
+ public:
+  static constexpr size_t kBatchRows = 4096;
+  static constexpr size_t kBatches = 4;
+
+  class Batch {
+   public:
+    Row& Next() {
+      if (size_ == rows_.size()) rows_.emplace_back();
+      return rows_[size_++];
+    }
+    bool full() const { return size_ == kBatchRows; }
+
+   private:
+    friend class Pipeline;
+    std::vector<Row> rows_;
+    size_t size_ = 0;
+  };
+
+  explicit Pipeline(std::function<absl::Status(const Row&)> consume)
+      : consume_(std::move(consume)) {}
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // An empty batch to fill; waits while kBatches are in flight.
+  absl::StatusOr<std::unique_ptr<Batch>> TakeEmpty() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+    wake_.wait(lock, [&] {
+      return !error_.ok() || !empty_.empty() || made_ < kBatches;
+    });
+    if (!error_.ok()) return error_;
+    if (!empty_.empty()) {
+      std::unique_ptr<Batch> batch = std::move(empty_.back());
+      empty_.pop_back();
+      return batch;
+    }
+    ++made_;
+    return std::make_unique<Batch>();
+  }
+
+  absl::Status Push(std::unique_ptr<Batch> batch) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_.ok()) return error_;
+      full_.push_back(std::move(batch));
+    }
+    wake_.notify_all();
+    return absl::OkStatus();
+  }
+
+  // Waits until every pushed row is consumed.
+  absl::Status Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    wake_.wait(lock, [&] { return full_.empty() && !busy_; });
+    return error_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      wake_.wait(lock, [&] { return closing_ || !full_.empty(); });
+      if (closing_) return;  // what is left is not wanted
+      std::unique_ptr<Batch> batch = std::move(full_.front());
+      full_.pop_front();
+      busy_ = true;
+      absl::Status status = error_;
+      lock.unlock();
+      for (size_t i = 0; i < batch->size_ && status.ok(); ++i) {
+        status = consume_(batch->rows_[i]);
+      }
+      batch->size_ = 0;
+      lock.lock();
+      busy_ = false;
+      if (error_.ok()) error_ = status;
+      empty_.push_back(std::move(batch));
+      wake_.notify_all();
+    }
+  }
+
+  std::function<absl::Status(const Row&)> consume_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Batch>> full_;
+  std::vector<std::unique_ptr<Batch>> empty_;
+  size_t made_ = 0;
+  bool busy_ = false;
+  bool closing_ = false;
+  absl::Status error_;
+  std::thread thread_;
+};
+
 // The ImportSink of an import into the store: adds what is new, counts what
 // is held, and refuses conflicts (see store.h).
 class StoreSink : public ImportSink {
  public:
+  // `rejects` (not null) hears of conflicts.
   StoreSink(Impl& impl, int64_t import_id, int64_t now,
             std::string interactions_file, RejectSink* rejects)
       : impl_(impl),
@@ -1050,6 +1204,11 @@ class StoreSink : public ImportSink {
   }
 
   absl::Status OnCase(const v1::Case& c, const CaseState& state) override {
+    // The database is this thread's again once queued interactions are in.
+    if (batch_ != nullptr) {
+      TELLUS_RETURN_IF_ERROR(pipeline_.Push(std::move(batch_)));
+    }
+    TELLUS_RETURN_IF_ERROR(pipeline_.Drain());
     if (!known_refs_.contains(c.ref())) {
       TELLUS_RETURN_IF_ERROR(writer_.InsertCase(c, state));
       known_refs_.insert(c.ref());
@@ -1116,48 +1275,29 @@ class StoreSink : public ImportSink {
     return absl::OkStatus();
   }
 
+  // Interactions are encoded here and written on a second thread, so that
+  // reading the file and writing the database overlap: a year is a million
+  // and a half rows. Rejects of conflicts are passed on by Finish().
   absl::Status OnInteraction(const v1::Interaction& i,
                              const EventTime& at) override {
-    TELLUS_ASSIGN_OR_RETURN(bool inserted, writer_.InsertInteraction(i, at));
-    if (inserted) {
-      ++interactions_.added;
-    } else {
-      Query q(impl_, held_interaction_);
-      q.Text(1, i.id());
-      TELLUS_ASSIGN_OR_RETURN(
-          bool row, q.Step(absl::StrCat("reading interaction ", i.id())));
-      if (!row) {
-        return absl::InternalError(absl::StrCat("interaction ", i.id(),
-                                                " vanished during the import"));
-      }
-      // The same row again (a file imported twice): the same columns and
-      // residual bytes. Anything else is decided on the whole messages.
-      if (q.IsNull(8) && q.ColumnInt(1) == writer_.last_cell() &&
-          q.ColumnInt(2) == i.kind() && q.ColumnText(3) == i.case_ref() &&
-          q.ColumnText(4) == i.customer() &&
-          q.ColumnBlob(6) == writer_.last_bytes()) {
-        ++interactions_.present;
-        if (!i.case_ref().empty() && !known_refs_.contains(i.case_ref())) {
-          ++unlinked_;
-        }
-        return absl::OkStatus();
-      }
-      bool anonymised = false;
-      TELLUS_RETURN_IF_ERROR(
-          decoder_.Decode(held_interaction_, 0, held_, &anonymised));
-      const std::string diff = Difference(held_, i, anonymised);
-      if (!diff.empty()) {
-        return Conflict(i,
-                        absl::StrCat("interaction ", i.id(),
-                                     " is already held with other "
-                                     "details (",
-                                     diff, "); the store keeps what it holds"));
-      }
-      ++interactions_.present;
+    if (batch_ == nullptr) {
+      TELLUS_ASSIGN_OR_RETURN(batch_, pipeline_.TakeEmpty());
     }
-    if (!i.case_ref().empty() && !known_refs_.contains(i.case_ref())) {
-      ++unlinked_;
+    Encode(i, at, writer_.import_file(), scratch_, batch_->Next());
+    if (batch_->full()) return pipeline_.Push(std::move(batch_));
+    return absl::OkStatus();
+  }
+
+  // Writes what is still queued and passes on the conflicts found.
+  absl::Status Finish() {
+    if (batch_ != nullptr) {
+      TELLUS_RETURN_IF_ERROR(pipeline_.Push(std::move(batch_)));
     }
+    TELLUS_RETURN_IF_ERROR(pipeline_.Drain());
+    for (const Reject& reject : interaction_conflicts_) {
+      TELLUS_RETURN_IF_ERROR(rejects_->OnReject(reject));
+    }
+    interaction_conflicts_.clear();
     return absl::OkStatus();
   }
 
@@ -1166,10 +1306,55 @@ class StoreSink : public ImportSink {
   int64_t unlinked() const { return unlinked_; }
 
  private:
+  // On the writing thread.
+  absl::Status Write(const EncodedInteraction& row) {
+    TELLUS_ASSIGN_OR_RETURN(bool inserted, writer_.InsertEncoded(row));
+    if (inserted) {
+      ++interactions_.added;
+    } else {
+      Query q(impl_, held_interaction_);
+      q.Text(1, row.id);
+      TELLUS_ASSIGN_OR_RETURN(
+          bool found, q.Step(absl::StrCat("reading interaction ", row.id)));
+      if (!found) {
+        return absl::InternalError(absl::StrCat("interaction ", row.id,
+                                                " vanished during the import"));
+      }
+      // The same row again (a file imported twice): the same columns and
+      // residual bytes. Anything else is decided on the whole messages.
+      const bool same =
+          q.IsNull(8) && q.ColumnInt(1) == writer_.last_cell() &&
+          q.ColumnInt(2) == row.kind && q.ColumnText(3) == row.case_ref &&
+          q.ColumnText(4) == row.customer && q.ColumnBlob(6) == row.residual;
+      if (!same) {
+        bool anonymised = false;
+        TELLUS_RETURN_IF_ERROR(
+            decoder_.Decode(held_interaction_, 0, held_, &anonymised));
+        TELLUS_RETURN_IF_ERROR(Rebuild(row, writer_.import_file(), incoming_));
+        const std::string diff = Difference(held_, incoming_, anonymised);
+        if (!diff.empty()) {
+          ++interactions_.conflicting;
+          Reject& reject = interaction_conflicts_.emplace_back();
+          reject.file = incoming_.source().file();
+          reject.line = incoming_.source().line();
+          reject.rule = "conflicts_with_store";
+          reject.reason = absl::StrCat(
+              "interaction ", row.id, " is already held with other details (",
+              diff, "); the store keeps what it holds");
+          return absl::OkStatus();
+        }
+      }
+      ++interactions_.present;
+    }
+    if (!row.case_ref.empty() && !known_refs_.contains(row.case_ref)) {
+      ++unlinked_;
+    }
+    return absl::OkStatus();
+  }
+
   template <typename Record>
   absl::Status Conflict(const Record& r, std::string reason) {
     ++(std::is_same_v<Record, v1::Case> ? cases_ : interactions_).conflicting;
-    if (rejects_ == nullptr) return absl::OkStatus();
     Reject reject;
     reject.file = r.source().file();
     reject.line = r.source().line();
@@ -1181,13 +1366,19 @@ class StoreSink : public ImportSink {
   Impl& impl_;
   Writer writer_;
   Decoder decoder_;
-  v1::Interaction held_;
+  v1::Interaction held_, incoming_;  // the writing thread's
+  v1::Interaction scratch_;          // the reading thread's
   RejectSink* rejects_;
+  std::vector<Reject> interaction_conflicts_;
   absl::flat_hash_set<std::string> known_refs_;
   sqlite3_stmt* held_interaction_ = nullptr;
   StoreImportCounts cases_;
   StoreImportCounts interactions_;
   int64_t unlinked_ = 0;
+  // Last: its thread stops before the members it uses go.
+  Pipeline<EncodedInteraction> pipeline_{
+      [this](const EncodedInteraction& row) { return Write(row); }};
+  std::unique_ptr<Pipeline<EncodedInteraction>::Batch> batch_;
 };
 
 // Counts rejects on their way to the caller's sink, for --strict.
@@ -1263,11 +1454,12 @@ absl::StatusOr<StoreImportSummary> RunImport(
   }
   const int64_t import_id = sqlite3_last_insert_rowid(impl.db);
 
-  StoreSink sink(impl, import_id, now, job.interactions_file, options.rejects);
-  TELLUS_RETURN_IF_ERROR(sink.Init());
   CountingRejects rejects(options.rejects);
+  StoreSink sink(impl, import_id, now, job.interactions_file, &rejects);
+  TELLUS_RETURN_IF_ERROR(sink.Init());
   StoreImportSummary summary;
   TELLUS_RETURN_IF_ERROR(read(sink, rejects, summary.rows));
+  TELLUS_RETURN_IF_ERROR(sink.Finish());
 
   summary.cases = sink.cases();
   summary.interactions = sink.interactions();
@@ -1352,7 +1544,7 @@ absl::StatusOr<StoreImportSummary> RunImport(
   return summary;
 }
 
-// --- Reading ---------------------------------------------------------------
+// --- Reading -----------------------------------------------------------------
 
 struct CaseRow {
   absl::Time recorded_at;

@@ -605,6 +605,14 @@ TEST(StoreImportTest, AnInteractionHeldWithOtherDetailsIsAConflict) {
               HasSubstr("interaction I1 is already held with other details "
                         "(kind: INTERACTION_KIND_CONTACT -> "
                         "INTERACTION_KIND_ENQUIRY)"));
+  EXPECT_THAT(rejects.rejects()[0].file, HasSubstr("-b.csv"));
+  EXPECT_EQ(rejects.rejects()[0].line, 2);
+  // --strict refuses a file with a conflict, even without a rejected row.
+  options.strict = true;
+  absl::StatusOr<StoreImportSummary> strict =
+      store.ImportCsv(cases, b, options);
+  EXPECT_EQ(strict.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Scalar(path, "SELECT count(*) FROM imports"), 2);
 }
 
 // Every message comes back as the importer produced it: what `tellus import
