@@ -177,6 +177,18 @@ TEST(CliStoreTest, RetentionKeepsEveryFigureAndSubjectAccessSeesIt) {
       HasSubstr("e.g. 6y, 18m or 400d"));
 }
 
+TEST(CliStoreTest, ExportThenReportFromTheDataDirectory) {
+  const std::string store = ImportedStore("export.db");
+  const std::string dir = ::testing::TempDir() + "tellus-cli-store-export";
+  std::filesystem::remove_all(dir);
+  const CommandResult run =
+      RunTellus("store export --store " + store + " --out '" + dir + "'", true);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("Wrote 5 cases and 6 interactions"));
+  EXPECT_EQ(RunTellus("report --data '" + dir + "'" + kReport).output,
+            RunTellus("report --store " + store + kReport).output);
+}
+
 TEST(CliStoreTest, CheckAndClearErrors) {
   const std::string store = ImportedStore("check.db");
   CommandResult run = RunTellus("store check --store " + store);

@@ -1,5 +1,5 @@
 // The commands on a store: tellus case show|add-event, overdue, retention,
-// subject-access and store check|audit.
+// subject-access and store check|export|audit.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -17,6 +17,7 @@
 #include "input.h"
 #include "tellus/case.h"
 #include "tellus/fields.h"
+#include "tellus/proto_io.h"
 #include "tellus/status_macros.h"
 #include "tellus/store.h"
 #include "tellus/timescales.h"
@@ -518,7 +519,7 @@ absl::Status RunSubjectAccess(const SubjectAccessOptions& o) {
   return absl::OkStatus();
 }
 
-// --- tellus store check|audit
+// --- tellus store check|export|audit
 // --------------------------------------------------
 
 absl::Status RunCheck(const std::string& path) {
@@ -532,6 +533,25 @@ absl::Status RunCheck(const std::string& path) {
       static_cast<long long>(stats.events),
       static_cast<long long>(stats.interactions),
       static_cast<long long>(stats.imports));
+  return absl::OkStatus();
+}
+
+struct ExportOptions {
+  std::string store;
+  std::string out;
+  std::string format = "binary";
+};
+
+absl::Status RunExport(const ExportOptions& o) {
+  TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(o.store));
+  ProtoStreamSinkOptions options;
+  options.format =
+      o.format == "jsonl" ? StreamFormat::kJsonLines : StreamFormat::kDelimited;
+  TELLUS_RETURN_IF_ERROR(store.ExportTo(o.out, options));
+  TELLUS_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
+  std::fprintf(stderr, "Wrote %lld cases and %lld interactions to %s\n",
+               static_cast<long long>(stats.cases),
+               static_cast<long long>(stats.interactions), o.out.c_str());
   return absl::OkStatus();
 }
 
@@ -653,9 +673,9 @@ void AddStoreCommands(CLI::App& app) {
     if (!status.ok()) Fail("subject-access", status);
   });
 
-  // tellus store check | audit
+  // tellus store check | export | audit
   CLI::App* store_cmd = app.add_subcommand(
-      "store", "Look after a store: check it, read its audit");
+      "store", "Look after a store: check it, export it, read its audit table");
   store_cmd->require_subcommand(1);
   auto check_path = std::make_shared<std::string>();
   CLI::App* check_cmd = store_cmd->add_subcommand(
@@ -664,6 +684,24 @@ void AddStoreCommands(CLI::App& app) {
   check_cmd->callback([check_path] {
     absl::Status status = RunCheck(*check_path);
     if (!status.ok()) Fail("store check", status);
+  });
+  auto export_options = std::make_shared<ExportOptions>();
+  CLI::App* export_cmd = store_cmd->add_subcommand(
+      "export",
+      "Write everything to a data directory (protobuf streams), as `tellus "
+      "import --out` does");
+  export_cmd->add_option("--store", export_options->store, "the store")
+      ->required();
+  export_cmd->add_option("--out", export_options->out, "the folder")
+      ->required();
+  export_cmd
+      ->add_option("--format", export_options->format,
+                   "binary (length-delimited) or jsonl (proto3 JSON Lines)")
+      ->check(CLI::IsMember({"binary", "jsonl"}))
+      ->capture_default_str();
+  export_cmd->callback([export_options] {
+    absl::Status status = RunExport(*export_options);
+    if (!status.ok()) Fail("store export", status);
   });
   auto audit_path = std::make_shared<std::string>();
   CLI::App* audit_cmd = store_cmd->add_subcommand(
