@@ -25,7 +25,7 @@
 namespace tellus::cli {
 namespace {
 
-// --- Shared options --------------------------------------------------------
+// --- Shared options ----------------------------------------------------------
 
 struct CalendarOptions {
   std::string region = "england-and-wales";
@@ -66,7 +66,7 @@ std::string Lowercase(absl::string_view enum_name, absl::string_view prefix) {
   return absl::AsciiStrToLower(enum_name);
 }
 
-// --- tellus case show ------------------------------------------------------
+// --- tellus case show --------------------------------------------------------
 
 struct ShowOptions {
   std::string ref;
@@ -314,7 +314,7 @@ absl::Status RunShow(const ShowOptions& o) {
   return absl::OkStatus();
 }
 
-// --- tellus case add-event -------------------------------------------------
+// --- tellus case add-event ---------------------------------------------------
 
 struct AddEventOptions {
   std::string ref;
@@ -519,8 +519,7 @@ absl::Status RunSubjectAccess(const SubjectAccessOptions& o) {
   return absl::OkStatus();
 }
 
-// --- tellus store check|export|audit
-// --------------------------------------------------
+// --- tellus store check|export|audit -----------------------------------------
 
 absl::Status RunCheck(const std::string& path) {
   TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(path));
