@@ -177,7 +177,7 @@ TEST(StoreReliabilityTest, AnImportKilledAnywhereIsWhollyPresentOrAbsent) {
   std::filesystem::create_directories(dir);
   constexpr int kKills = 24;
   constexpr int kCases = 150;
-  constexpr int kInteractions = 4000;
+  constexpr int kInteractions = 6000;  // more than one batch of the writer
   std::vector<Batch> batches;
   for (int k = 0; k <= kKills + 1; ++k) {
     batches.push_back(WriteBatch(dir, k, kCases, kInteractions));

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "case_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -613,6 +615,48 @@ TEST(StoreImportTest, AnInteractionHeldWithOtherDetailsIsAConflict) {
       store.ImportCsv(cases, b, options);
   EXPECT_EQ(strict.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Scalar(path, "SELECT count(*) FROM imports"), 2);
+}
+
+// Many batches of interactions, written on the import's second thread:
+// counts and conflicts come out right and in file order.
+TEST(StoreImportTest, ConflictsAcrossManyBatchesOfInteractions) {
+  const std::string path = TempPath("batches.db");
+  Store store = OpenOrDie(path);
+  const std::string cases = path + "-cases.csv";
+  WriteFile(cases, std::string(kHeader));
+  auto write = [&](const std::string& file, std::set<int> changed) {
+    std::string text =
+        "interaction_id,at,channel,directorate,service,kind,customer,"
+        "case_ref\n";
+    for (int n = 0; n < 10000; ++n) {
+      absl::StrAppend(&text, "I", n, ",2023-06-01T10:00,phone,Housing,",
+                      n % 7 ? "Repairs" : "Lettings", ",",
+                      changed.contains(n) ? "enquiry" : "contact", ",C", n % 13,
+                      ",\n");
+    }
+    WriteFile(file, text);
+  };
+  write(path + "-a.csv", {});
+  write(path + "-b.csv", {100, 5000, 9999});
+  absl::StatusOr<StoreImportSummary> first =
+      store.ImportCsv(cases, path + "-a.csv");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->interactions.added, 10000);
+  RejectList rejects;
+  StoreImportOptions options;
+  options.rejects = &rejects;
+  absl::StatusOr<StoreImportSummary> second =
+      store.ImportCsv(cases, path + "-b.csv", options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->interactions.present, 9997);
+  EXPECT_EQ(second->interactions.conflicting, 3);
+  EXPECT_EQ(second->rows.interactions.accepted, 9997);
+  ASSERT_EQ(rejects.rejects().size(), 3u);
+  EXPECT_EQ(rejects.rejects()[0].line, 102);
+  EXPECT_EQ(rejects.rejects()[1].line, 5002);
+  EXPECT_EQ(rejects.rejects()[2].line, 10001);
+  EXPECT_THAT(rejects.rejects()[2].reason, HasSubstr("interaction I9999"));
+  EXPECT_EQ(store.Stats()->interactions, 10000);
 }
 
 // Every message comes back as the importer produced it: what `tellus import
