@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "commands.h"
@@ -136,6 +137,14 @@ std::string DescribeEvent(const v1::Event& e, const CaseState& s,
       }
       break;
     }
+    case v1::Event::kOmbudsmanDecided:
+      text = absl::StrCat(
+          "Ombudsman decision: ",
+          absl::StrReplaceAll(Lowercase(v1::OmbudsmanDecision_Name(
+                                            e.ombudsman_decided().decision()),
+                                        "OMBUDSMAN_DECISION_"),
+                              {{"_", " "}}));
+      break;
     case v1::Event::kLessonLearnt:
       if (!e.lesson_learnt().theme().empty()) {
         absl::StrAppend(&text, ": ", e.lesson_learnt().theme());
@@ -258,8 +267,7 @@ absl::Status RunShow(const ShowOptions& o) {
   if (complaint) {
     absl::StrAppend(&out, "; acknowledgement due ",
                     FormatDate(d.stage1_ack_due), ", response due ",
-                    FormatDate(d.stage1_response_due),
-                    " (if acknowledged on time)");
+                    FormatDate(d.stage1_response_due));
   }
   absl::StrAppend(&out, "\n");
   for (const StoredEvent* e : log) {
