@@ -65,7 +65,8 @@ TEST(CliStoreTest, CaseShowTellsTheStoryWithItsDeadlines) {
   EXPECT_THAT(run.output, HasSubstr("Status:    responded at stage 2"));
   EXPECT_THAT(run.output,
               HasSubstr("stage 1 response (not upheld); due 2023-06-22: LATE "
-                        "by 7 working days"));
+                        "by 7 working days; never acknowledged (due "
+                        "2023-06-08)"));
   EXPECT_THAT(run.output,
               HasSubstr("escalation request; stage 2 acknowledgement due "
                         "2023-07-17, response due 2023-08-09"));

@@ -135,6 +135,13 @@ std::string DescribeEvent(const v1::Event& e, const CaseState& s,
         absl::StrAppend(&text, "; ", Verdict(cal, limit, *day),
                         st.extended_to ? " (with the agreed extension)" : "");
       }
+      const std::optional<absl::CivilDay> ack_due =
+          stage == v1::STAGE_2 ? d.stage2_ack_due
+                               : std::optional(d.stage1_ack_due);
+      if (!st.acknowledged && ack_due) {
+        absl::StrAppend(&text, "; never acknowledged (due ",
+                        FormatDate(*ack_due), ")");
+      }
       break;
     }
     case v1::Event::kOmbudsmanDecided:
