@@ -16,7 +16,12 @@
 // are an append-only log (a correction is a new event); an interaction is
 // written once. The schema enforces this with triggers. The one exception
 // is retention (Anonymise), which blanks personal fields of long-closed
-// cases and writes what it did to the audit table.
+// cases and writes what it did to the audit table. The tables: cases (the
+// header as a serialized tellus.v1.Case, with type, directorate, received
+// day and customer as indexed columns), events (case, sequence number,
+// serialized tellus.v1.Event, its SHA-256), interactions (id, the columns
+// the report reads, the rest of the message), cells, imports, audit; the
+// version is PRAGMA user_version, upgraded by a list of migrations.
 //
 // Durability: WAL journal with synchronous=FULL by default, so a committed
 // transaction survives a crash or power cut; a killed writer leaves the
@@ -37,7 +42,8 @@
 // with a different header, an interaction held with different content, or
 // a remedy other than the one held is a conflict too: the store keeps what
 // it holds, and a conflict is reported like a rejected row (rule
-// "conflicts_with_store", with an empty record text). The source file and
+// "conflicts_with_store", with an empty record text; conflicting
+// interactions after the file's rejected rows). The source file and
 // line of a record are where it was first read and take no part in the
 // comparison; nor do personal fields of an anonymised record, which an
 // import never puts back. Each import's files are also content-addressed
@@ -187,6 +193,11 @@ struct LoadOptions {
   std::optional<absl::Time> recorded_by;
 };
 
+// Anonymising blanks the customer, the staff member a compliment names,
+// Lessons Learnt themes and the values of unknown CSV columns (tellus cannot
+// tell free text from codes there, so it blanks them all, keeping the
+// column names); of interactions, the customer and unknown columns. Nothing
+// a report counts is touched.
 struct RetentionRequest {
   // Anonymise cases closed (final response, withdrawal; a compliment or an
   // enquiry on receipt) before this London day, their interactions, and
