@@ -26,6 +26,7 @@ void AddReportCommand(CLI::App& app);     // report
 void AddValidateCommand(CLI::App& app);   // validate
 void AddDemoCommands(CLI::App& app);      // generate, demo
 void AddImportCommand(CLI::App& app);     // import
+void AddLearningCommands(CLI::App& app);  // digest, compliments, restrictions
 
 }  // namespace tellus::cli
 
