@@ -108,7 +108,7 @@ std::string CaseTypeWord(v1::CaseType type) {
 }
 
 std::string Ratio(int64_t n, int64_t d) {
-  if (d == 0) return absl::StrCat(n, " of 0");
+  if (d == 0) return "none issued";
   std::string pct = absl::StrFormat(
       "%.1f", 100.0 * static_cast<double>(n) / static_cast<double>(d));
   if (absl::EndsWith(pct, ".0")) pct.resize(pct.size() - 2);
