@@ -17,8 +17,7 @@ int32_t DayOrNone(const v1::Date& d, bool present) {
 
 }  // namespace
 
-void LearningTable::AddCase(const v1::Case& c, const CaseState& state) {
-  (void)state;
+void LearningTable::AddCase(const v1::Case& c) {
   uint8_t remedy_kinds_of_case = 0;
   for (const v1::Event& e : c.events()) {
     switch (e.kind_case()) {

@@ -22,7 +22,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
-#include "tellus/case.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/restriction.pb.h"
 
@@ -65,9 +64,8 @@ struct LearningTable {
   std::vector<std::string> council_values;    // of compliments, grouped by case
   std::vector<v1::Restriction> restrictions;  // validated, ids unique
 
-  // Adds the records of the next case row. `c` has passed FoldCase, which
-  // `state` is the fold of.
-  void AddCase(const v1::Case& c, const CaseState& state);
+  // Adds the records of the next case row; `c` has passed FoldCase.
+  void AddCase(const v1::Case& c);
   // Validates (ValidateRestriction) and adds; fails on an id already added.
   absl::Status AddRestriction(const v1::Restriction& r);
 
