@@ -38,23 +38,57 @@
 #include "tellus/v1/report.pb.h"
 #include "tellus/v1/state.pb.h"
 
-// The handles of tellus.h: one C++ object each.
-struct tellus_calendar {
-  tellus::Calendar calendar;
-};
-
-struct tellus_dataset {
-  tellus::Dataset data;
-  tellus::v1::ImportSummary summary;
-  tellus::v1::RejectList rejects;
-};
-
-struct tellus_partial {
-  tellus::PartialAggregate partial;
-};
-
 namespace tellus {
 namespace {
+
+// ---------------------------------------------------------------------------
+// Handles
+
+// The objects behind the handles of tellus.h. The C structs stay incomplete
+// (declared, never defined) so that the library's debug information, and
+// with it the ABI baseline, shows them as the opaque types they are: a
+// change in these structs is no change of the ABI.
+struct CalendarHandle {
+  Calendar calendar;
+};
+
+struct DatasetHandle {
+  Dataset data;
+  v1::ImportSummary summary;
+  v1::RejectList rejects;
+};
+
+struct PartialHandle {
+  PartialAggregate partial;
+};
+
+CalendarHandle* Unwrap(tellus_calendar* p) {
+  return reinterpret_cast<CalendarHandle*>(p);
+}
+const CalendarHandle* Unwrap(const tellus_calendar* p) {
+  return reinterpret_cast<const CalendarHandle*>(p);
+}
+tellus_calendar* Wrap(CalendarHandle* p) {
+  return reinterpret_cast<tellus_calendar*>(p);
+}
+DatasetHandle* Unwrap(tellus_dataset* p) {
+  return reinterpret_cast<DatasetHandle*>(p);
+}
+const DatasetHandle* Unwrap(const tellus_dataset* p) {
+  return reinterpret_cast<const DatasetHandle*>(p);
+}
+tellus_dataset* Wrap(DatasetHandle* p) {
+  return reinterpret_cast<tellus_dataset*>(p);
+}
+PartialHandle* Unwrap(tellus_partial* p) {
+  return reinterpret_cast<PartialHandle*>(p);
+}
+const PartialHandle* Unwrap(const tellus_partial* p) {
+  return reinterpret_cast<const PartialHandle*>(p);
+}
+tellus_partial* Wrap(PartialHandle* p) {
+  return reinterpret_cast<tellus_partial*>(p);
+}
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -227,7 +261,7 @@ absl::StatusOr<int32_t> DateResult(absl::CivilDay day) {
 const Calendar& CalendarArg(const tellus_calendar* calendar) {
   static const Calendar* const kDefault =
       new Calendar(Calendar::ForRegion(Region::kEnglandAndWales));
-  return calendar == nullptr ? *kDefault : calendar->calendar;
+  return calendar == nullptr ? *kDefault : Unwrap(calendar)->calendar;
 }
 
 absl::StatusOr<v1::Stage> StageArg(int stage) {
@@ -386,9 +420,9 @@ v1::FoldedCase FoldedMessage(const CaseState& s, const Calendar& calendar,
 int NewDataset(Dataset data, const ImportSummary& summary,
                const RejectList& rejects, tellus_dataset** out) {
   auto* handle =
-      new tellus_dataset{std::move(data), SummaryMessage(summary), {}};
+      new DatasetHandle{std::move(data), SummaryMessage(summary), {}};
   for (const Reject& r : rejects.rejects()) AddReject(r, handle->rejects);
-  *out = handle;
+  *out = Wrap(handle);
   return TELLUS_OK;
 }
 
@@ -476,7 +510,8 @@ int tellus_calendar_new(tellus_calendar** out, const char* region) {
       if (!parsed.ok()) return Fail(parsed.status());
       r = *parsed;
     }
-    *out = new tellus_calendar{tellus::Calendar::ForRegion(r)};
+    *out = tellus::Wrap(
+        new tellus::CalendarHandle{tellus::Calendar::ForRegion(r)});
     return TELLUS_OK;
   });
 }
@@ -504,12 +539,14 @@ int tellus_calendar_from_govuk_json(tellus_calendar** out, const char* json,
         merge == TELLUS_HOLIDAYS_REPLACE ? tellus::HolidayMerge::kReplace
                                          : tellus::HolidayMerge::kExtend);
     if (!calendar.ok()) return Fail(calendar.status());
-    *out = new tellus_calendar{*std::move(calendar)};
+    *out = tellus::Wrap(new tellus::CalendarHandle{*std::move(calendar)});
     return TELLUS_OK;
   });
 }
 
-void tellus_calendar_free(tellus_calendar* calendar) { delete calendar; }
+void tellus_calendar_free(tellus_calendar* calendar) {
+  delete tellus::Unwrap(calendar);
+}
 
 int tellus_is_working_day(int* out, const tellus_calendar* calendar,
                           int32_t date) {
@@ -781,15 +818,18 @@ int tellus_dataset_from_buffers(tellus_dataset** out, const void* cases,
   });
 }
 
-void tellus_dataset_free(tellus_dataset* dataset) { delete dataset; }
+void tellus_dataset_free(tellus_dataset* dataset) {
+  delete tellus::Unwrap(dataset);
+}
 
 int tellus_dataset_size(size_t* out_cases, size_t* out_interactions,
                         const tellus_dataset* dataset) {
   return Guard([&] {
     TELLUS_C_REQUIRE(dataset, "dataset");
-    if (out_cases != nullptr) *out_cases = dataset->data.cases().size();
+    if (out_cases != nullptr)
+      *out_cases = tellus::Unwrap(dataset)->data.cases().size();
     if (out_interactions != nullptr) {
-      *out_interactions = dataset->data.interactions().size();
+      *out_interactions = tellus::Unwrap(dataset)->data.interactions().size();
     }
     return TELLUS_OK;
   });
@@ -801,7 +841,8 @@ int tellus_dataset_summary(void** out, size_t* out_size,
     TELLUS_C_REQUIRE(out, "out");
     TELLUS_C_REQUIRE(out_size, "out_size");
     TELLUS_C_REQUIRE(dataset, "dataset");
-    return tellus::ReturnMessage(dataset->summary, out, out_size);
+    return tellus::ReturnMessage(tellus::Unwrap(dataset)->summary, out,
+                                 out_size);
   });
 }
 
@@ -811,7 +852,8 @@ int tellus_dataset_rejects(void** out, size_t* out_size,
     TELLUS_C_REQUIRE(out, "out");
     TELLUS_C_REQUIRE(out_size, "out_size");
     TELLUS_C_REQUIRE(dataset, "dataset");
-    return tellus::ReturnMessage(dataset->rejects, out, out_size);
+    return tellus::ReturnMessage(tellus::Unwrap(dataset)->rejects, out,
+                                 out_size);
   });
 }
 
@@ -832,7 +874,7 @@ int tellus_report_build(void** out, size_t* out_size,
       return rc;
     }
     absl::StatusOr<tellus::v1::AnnualReport> report =
-        tellus::BuildReport(dataset->data, request, threads);
+        tellus::BuildReport(tellus::Unwrap(dataset)->data, request, threads);
     if (!report.ok()) return Fail(report.status());
     return tellus::ReturnMessage(*report, out, out_size);
   });
@@ -894,9 +936,9 @@ int tellus_partial_compute(tellus_partial** out, const tellus_dataset* dataset,
       return rc;
     }
     absl::StatusOr<tellus::PartialAggregate> partial =
-        tellus::Aggregate(dataset->data, s, threads);
+        tellus::Aggregate(tellus::Unwrap(dataset)->data, s, threads);
     if (!partial.ok()) return Fail(partial.status());
-    *out = new tellus_partial{*std::move(partial)};
+    *out = tellus::Wrap(new tellus::PartialHandle{*std::move(partial)});
     return TELLUS_OK;
   });
 }
@@ -910,8 +952,9 @@ int tellus_partial_compute_rows(tellus_partial** out,
   return Guard([&] {
     TELLUS_C_REQUIRE(out, "out");
     TELLUS_C_REQUIRE(dataset, "dataset");
-    const size_t n_cases = dataset->data.cases().size();
-    const size_t n_interactions = dataset->data.interactions().size();
+    const size_t n_cases = tellus::Unwrap(dataset)->data.cases().size();
+    const size_t n_interactions =
+        tellus::Unwrap(dataset)->data.interactions().size();
     if (case_begin > case_end || case_end > n_cases) {
       return InvalidArgument(absl::StrCat("cases [", case_begin, ", ", case_end,
                                           ") is not a range of the data set's ",
@@ -930,9 +973,10 @@ int tellus_partial_compute_rows(tellus_partial** out,
       return rc;
     }
     tellus::PartialAggregate partial(s);
-    partial.AddCases(dataset->data, case_begin, case_end);
-    partial.AddInteractions(dataset->data, interaction_begin, interaction_end);
-    *out = new tellus_partial{std::move(partial)};
+    partial.AddCases(tellus::Unwrap(dataset)->data, case_begin, case_end);
+    partial.AddInteractions(tellus::Unwrap(dataset)->data, interaction_begin,
+                            interaction_end);
+    *out = tellus::Wrap(new tellus::PartialHandle{std::move(partial)});
     return TELLUS_OK;
   });
 }
@@ -943,11 +987,14 @@ int tellus_partial_merge(tellus_partial* into, const tellus_partial* other) {
     TELLUS_C_REQUIRE(other, "other");
     if (into == other) {
       // Merge reads `other` while it grows `into`: add a copy instead.
-      const tellus::PartialAggregate copy = other->partial;
-      if (absl::Status s = into->partial.Merge(copy); !s.ok()) return Fail(s);
+      const tellus::PartialAggregate copy = tellus::Unwrap(other)->partial;
+      if (absl::Status s = tellus::Unwrap(into)->partial.Merge(copy); !s.ok())
+        return Fail(s);
       return TELLUS_OK;
     }
-    if (absl::Status s = into->partial.Merge(other->partial); !s.ok()) {
+    if (absl::Status s =
+            tellus::Unwrap(into)->partial.Merge(tellus::Unwrap(other)->partial);
+        !s.ok()) {
       return Fail(s);
     }
     return TELLUS_OK;
@@ -960,7 +1007,7 @@ int tellus_partial_equal(int* out, const tellus_partial* a,
     TELLUS_C_REQUIRE(out, "out");
     TELLUS_C_REQUIRE(a, "a");
     TELLUS_C_REQUIRE(b, "b");
-    *out = a->partial == b->partial ? 1 : 0;
+    *out = tellus::Unwrap(a)->partial == tellus::Unwrap(b)->partial ? 1 : 0;
     return TELLUS_OK;
   });
 }
@@ -971,7 +1018,8 @@ int tellus_partial_serialize(void** out, size_t* out_size,
     TELLUS_C_REQUIRE(out, "out");
     TELLUS_C_REQUIRE(out_size, "out_size");
     TELLUS_C_REQUIRE(partial, "partial");
-    return tellus::ReturnMessage(partial->partial.ToProto(), out, out_size);
+    return tellus::ReturnMessage(tellus::Unwrap(partial)->partial.ToProto(),
+                                 out, out_size);
   });
 }
 
@@ -988,7 +1036,7 @@ int tellus_partial_deserialize(tellus_partial** out, const void* bytes,
     absl::StatusOr<tellus::PartialAggregate> partial =
         tellus::PartialAggregate::FromProto(proto);
     if (!partial.ok()) return Fail(partial.status());
-    *out = new tellus_partial{*std::move(partial)};
+    *out = tellus::Wrap(new tellus::PartialHandle{*std::move(partial)});
     return TELLUS_OK;
   });
 }
@@ -1006,13 +1054,15 @@ int tellus_partial_report(void** out, size_t* out_size,
       return rc;
     }
     absl::StatusOr<tellus::v1::AnnualReport> report =
-        tellus::BuildReport(partial->partial, request);
+        tellus::BuildReport(tellus::Unwrap(partial)->partial, request);
     if (!report.ok()) return Fail(report.status());
     return tellus::ReturnMessage(*report, out, out_size);
   });
 }
 
-void tellus_partial_free(tellus_partial* partial) { delete partial; }
+void tellus_partial_free(tellus_partial* partial) {
+  delete tellus::Unwrap(partial);
+}
 
 // ---------------------------------------------------------------------------
 // Data directories: the protobuf stream reader is not in this build yet.

@@ -127,8 +127,9 @@
 #define TELLUS_E_NOT_FOUND (-3)
 /* A file that exists but cannot be read or written. */
 #define TELLUS_E_IO (-4)
-/* Arguments that are fine alone but not together: merging partial
- * aggregates computed under different settings. */
+/* An operation that cannot run on what it was given: merging partial
+ * aggregates computed under different settings, reading a directory as a
+ * file. */
 #define TELLUS_E_FAILED_PRECONDITION (-5)
 /* Something this build of the library does not provide. */
 #define TELLUS_E_UNSUPPORTED (-6)
