@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -426,15 +429,22 @@ absl::CivilDay Calendar::AddWorkingDays(absl::CivilDay day, int n) const {
   const HolidayIndex& index = *index_;
   const int64_t start = TablePosition(index, day);
   if (n > 0 && start >= 0) {
-    // The answer is the day at which the running count first reaches the
-    // count up to `day` plus n.
-    const int64_t target = int64_t{index.working_days_before[start + 1]} + n;
-    const auto first = index.working_days_before.begin() + start + 1;
-    const auto reached =
-        std::lower_bound(first, index.working_days_before.end(), target);
-    if (reached != index.working_days_before.end()) {
-      return index.first_day +
-             ((reached - index.working_days_before.begin()) - 1);
+    // The answer is the first day at which the running count of working
+    // days reaches the count up to `day` plus n.
+    const std::vector<int32_t>& before = index.working_days_before;
+    const int64_t target = int64_t{before[start + 1]} + n;
+    const auto first = before.begin() + start + 1;
+    // n working days almost always lie within 2n + 14 calendar days, so
+    // search that short stretch before the rest of the table.
+    const auto window_end =
+        first + std::min<int64_t>(before.end() - first, 2 * int64_t{n} + 14);
+    auto reached = std::lower_bound(first, window_end, target);
+    if (reached == window_end) {
+      reached = std::lower_bound(window_end, before.end(), target);
+    }
+    if (reached != before.end()) {
+      // A small step from `day` is cheaper in absl than one from first_day.
+      return day + (reached - first);
     }
   }
   // Beyond the table, or counting back: walk a day at a time.

@@ -1,5 +1,6 @@
 #include "tellus/fields.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "absl/base/optimization.h"
@@ -65,18 +66,34 @@ constexpr int64_t kSecondsPerDay = 86400;
 
 // Europe/London's UTC offset is the same all day on all but two days a year,
 // so it is looked up in the zone once per day and cached. Two small
-// direct-mapped caches per thread (no locking): one keyed by the local civil
+// direct-mapped caches shared by all threads: one keyed by the local civil
 // day (local time -> instant), one keyed by the UTC day (instant -> London
-// date). A day in which the offset changes is marked irregular and every
-// value on it goes through absl::TimeZone, which handles the gap and the
-// overlap.
+// date). Each entry is one 64-bit atomic word holding the day and its
+// offset together, so a reader sees a whole entry or a miss, without locks
+// or thread-local lookups. A day in which the offset changes is marked
+// irregular and every value on it goes through absl::TimeZone, which handles
+// the gap and the overlap.
 constexpr int32_t kIrregular = INT32_MIN;
 constexpr int kCacheSize = 1024;
 
-struct DayOffset {
-  int64_t day = INT64_MIN;
-  int32_t offset = 0;  // seconds east of UTC, or kIrregular
-};
+using DayCache = std::atomic<uint64_t>[kCacheSize];
+
+// Days of years 1..9999 are within +-3.7 million of 1970, so the biased day
+// is never 0, and 0 is an empty entry.
+constexpr int64_t kDayBias = int64_t{1} << 30;
+
+inline int32_t CachedOffset(DayCache& cache, int64_t day,
+                            int32_t (*compute)(int64_t)) {
+  std::atomic<uint64_t>& entry = cache[day & (kCacheSize - 1)];
+  const uint64_t key = static_cast<uint64_t>(day + kDayBias) << 32;
+  const uint64_t word = entry.load(std::memory_order_relaxed);
+  if (ABSL_PREDICT_TRUE((word & ~uint64_t{0xFFFFFFFF}) == key)) {
+    return static_cast<int32_t>(static_cast<uint32_t>(word));
+  }
+  const int32_t offset = compute(day);
+  entry.store(key | static_cast<uint32_t>(offset), std::memory_order_relaxed);
+  return offset;
+}
 
 // No offset change in [t0, t1]? When the zone cannot say (NextTransition
 // gives up far in the future, where the offset still follows the rule), the
@@ -109,24 +126,15 @@ int32_t ComputeUtcDayOffset(int64_t day) {
   return London().At(t0).offset;
 }
 
+DayCache local_day_cache;  // zero-initialised: every entry empty
+DayCache utc_day_cache;
+
 inline int32_t LocalDayOffset(int64_t day) {
-  thread_local DayOffset cache[kCacheSize];
-  DayOffset& entry = cache[day & (kCacheSize - 1)];
-  if (ABSL_PREDICT_FALSE(entry.day != day)) {
-    entry.offset = ComputeLocalDayOffset(day);
-    entry.day = day;
-  }
-  return entry.offset;
+  return CachedOffset(local_day_cache, day, ComputeLocalDayOffset);
 }
 
 inline int32_t UtcDayOffset(int64_t day) {
-  thread_local DayOffset cache[kCacheSize];
-  DayOffset& entry = cache[day & (kCacheSize - 1)];
-  if (ABSL_PREDICT_FALSE(entry.day != day)) {
-    entry.offset = ComputeUtcDayOffset(day);
-    entry.day = day;
-  }
-  return entry.offset;
+  return CachedOffset(utc_day_cache, day, ComputeUtcDayOffset);
 }
 
 absl::Status BadDate(absl::string_view text) {
@@ -181,11 +189,10 @@ struct EnumName {
   int value;
 };
 
-// Normalises `text` (already trimmed) into `out`; false if it is too long to
-// be any accepted value.
-template <size_t N>
-bool NormalizeInto(absl::string_view text, char (&out)[N], size_t& len) {
-  if (text.size() > N) return false;
+// Whether `text` normalises to `name` (which is already lower case with
+// underscores), compared in place without building the normal form.
+inline bool MatchesNormalized(absl::string_view text, absl::string_view name) {
+  if (text.size() != name.size()) return false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c >= 'A' && c <= 'Z') {
@@ -193,9 +200,8 @@ bool NormalizeInto(absl::string_view text, char (&out)[N], size_t& len) {
     } else if (c == ' ' || c == '-') {
       c = '_';
     }
-    out[i] = c;
+    if (c != name[i]) return false;
   }
-  len = text.size();
   return true;
 }
 
@@ -203,13 +209,12 @@ template <size_t K>
 absl::StatusOr<int> ParseEnum(absl::string_view text, const EnumName (&names)[K],
                               absl::string_view what) {
   const absl::string_view trimmed = TrimSpaces(text);
-  char buf[40];
-  size_t len = 0;
-  if (NormalizeInto(trimmed, buf, len)) {
-    const absl::string_view normal(buf, len);
-    for (const EnumName& e : names) {
-      if (e.name == normal) return e.value;
-    }
+  // Exports mostly hold the canonical spelling: try that first.
+  for (const EnumName& e : names) {
+    if (trimmed == e.name) return e.value;
+  }
+  for (const EnumName& e : names) {
+    if (MatchesNormalized(trimmed, e.name)) return e.value;
   }
   std::string expected;
   for (const EnumName& e : names) {
@@ -274,14 +279,6 @@ constexpr EnumName kInteractionKinds[] = {
 };
 
 }  // namespace
-
-absl::string_view TrimSpaces(absl::string_view text) {
-  size_t b = 0;
-  size_t e = text.size();
-  while (b < e && text[b] == ' ') ++b;
-  while (e > b && text[e - 1] == ' ') --e;
-  return text.substr(b, e - b);
-}
 
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text) {
   const absl::string_view t = TrimSpaces(text);
@@ -484,12 +481,13 @@ bool IsValidUtf8(absl::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const e = p + text.size();
   while (p < e) {
-    // Eight ASCII bytes at a time: the common case.
-    if (e - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        p += 8;
+    // Sixteen ASCII bytes at a time: the common case.
+    if (e - p >= 16) {
+      uint64_t a, b;
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + 8, 8);
+      if (((a | b) & 0x8080808080808080ULL) == 0) {
+        p += 16;
         continue;
       }
     }

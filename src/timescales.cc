@@ -1,6 +1,8 @@
 #include "tellus/timescales.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "cli_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -15,30 +16,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout, or stderr when asked for
-};
-
-// Runs `tellus <arguments>` through the shell and collects one stream.
-CommandResult RunTellus(const std::string& arguments,
-                        bool capture_stderr = false) {
-  const std::string command =
-      std::string("'") + TELLUS_CLI_PATH + "' " + arguments +
-      (capture_stderr ? " 2>&1 >/dev/null" : " 2>/dev/null");
-  CommandResult run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t read;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    run.output.append(buffer, read);
-  }
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());

@@ -311,6 +311,18 @@ TEST_P(CsvReaderTest, TextAfterClosingQuoteIsARecordError) {
   EXPECT_THAT(all.rows[2].fields, ElementsAre("1", "2"));
 }
 
+TEST_P(CsvReaderTest, FaultAfterQuotedNewlineKeepsLineNumbers) {
+  ReadAll all = ReadString("a,b\n\"x\ny\"z,\"w\n1,2\n");
+  ASSERT_TRUE(all.status.ok()) << all.status;
+  ASSERT_EQ(all.rows.size(), 3);
+  EXPECT_EQ(all.rows[1].line, 2);
+  EXPECT_EQ(all.rows[1].error_field, 0);
+  EXPECT_EQ(all.rows[1].raw, "\"x\ny\"z,\"w");
+  EXPECT_THAT(all.rows[1].fields, ElementsAre("\"x\ny\"z", "\"w"));
+  EXPECT_EQ(all.rows[2].line, 4);
+  EXPECT_THAT(all.rows[2].fields, ElementsAre("1", "2"));
+}
+
 TEST_P(CsvReaderTest, SpacesAroundQuotedFieldsAreDropped) {
   ReadAll all = ReadString("a,b,c\n1, \"x,y\" ,  \"z\"  \r\n");
   ASSERT_TRUE(all.status.ok()) << all.status;

@@ -1,6 +1,9 @@
 #include "tellus/fields.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -215,6 +218,30 @@ TEST(ParseDateOrDateTimeTest, AgreesWithTimeZoneEveryQuarterHour) {
     ASSERT_EQ(u->at, instant) << local;
     ASSERT_EQ(u->date, LondonDate(instant)) << local << "Z";
   }
+}
+
+// The offset cache is shared: threads filling it at once must still agree
+// with the time zone.
+TEST(ParseDateOrDateTimeTest, ThreadsAgreeWithTimeZone) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([k, &wrong] {
+      // Days far apart that share cache slots (1024 days apart).
+      for (int i = 0; i < 4000; ++i) {
+        const absl::CivilMinute m = absl::CivilMinute(2000 + k, 1, 1, 0, 0) +
+                                    i * 1024 * 24 * 60 / 7 + i * 37;
+        const std::string local = absl::FormatCivilTime(m);
+        absl::StatusOr<EventTime> t = ParseDateOrDateTime(local);
+        if (!t.ok() || t->at != London().At(absl::CivilSecond(m)).pre ||
+            t->date != absl::CivilDay(m)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(ParseDateOrDateTimeTest, MalformedDateTimesAreErrors) {

@@ -34,12 +34,13 @@
 //   trimmed of spaces anyway, and this lets `a, "b,c"` mean what it says.
 // - A malformed record does not stop the file. A quote inside an unquoted
 //   field (`ab"c`) or text after a closing quote (`"ab"c`) sets
-//   `CsvRecord::error`; the record ends at the next LF (quotes after the
-//   fault are taken literally), its fields are a best-effort split, and the
-//   caller rejects it as a row. Only two faults end the file with an error
-//   status from Next(): a quoted field still open at the end of the input,
-//   and a record larger than `CsvReaderOptions::max_record_bytes` (almost
-//   always the same fault, an unclosed quote, in a large file).
+//   `CsvRecord::error`; the record ends at the first LF after the fault
+//   (quotes after it are taken literally), its fields are a best-effort
+//   split, and the caller rejects it as a row. Besides a failed read, only
+//   two faults end the file with an error status from Next(): a quoted field
+//   still open at the end of the input, and a record larger than
+//   `CsvReaderOptions::max_record_bytes` (almost always the same fault, an
+//   unclosed quote, in a large file).
 #ifndef TELLUS_CSV_READER_H_
 #define TELLUS_CSV_READER_H_
 

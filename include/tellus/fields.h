@@ -33,7 +33,13 @@
 namespace tellus {
 
 // `text` without leading and trailing spaces (only ' ', not tabs).
-absl::string_view TrimSpaces(absl::string_view text);
+inline absl::string_view TrimSpaces(absl::string_view text) {
+  size_t b = 0;
+  size_t e = text.size();
+  while (b < e && text[b] == ' ') ++b;
+  while (e > b && text[e - 1] == ' ') --e;
+  return text.substr(b, e - b);
+}
 
 // A date: "YYYY-MM-DD", or "D/M/YYYY" with one or two digits for the day and
 // the month (day first, never month first). Must be a real calendar date.

@@ -7,7 +7,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tellus/v1/report.pb.h"
 
 namespace tellus::cli {
 
@@ -16,9 +18,18 @@ std::string VersionString();
 // Prints "tellus <command>: <message>" to stderr and sets a non-zero exit.
 void Fail(absl::string_view command, const absl::Status& status);
 int ExitCode();
+// Sets the exit status without a message (e.g. 1 when rows were rejected).
+void SetExitCode(int code);
 
 void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
 void AddReportCommand(CLI::App& app);     // report
+void AddValidateCommand(CLI::App& app);   // validate
+void AddDemoCommands(CLI::App& app);      // generate, demo
+void AddImportCommand(CLI::App& app);     // import
+
+// Renders a report in a format the CLI offers (text, markdown, json, html).
+absl::StatusOr<std::string> RenderReport(const v1::AnnualReport& report,
+                                         absl::string_view format);
 
 }  // namespace tellus::cli
 

@@ -19,4 +19,6 @@ void Fail(absl::string_view command, const absl::Status& status) {
 
 int ExitCode() { return exit_code; }
 
+void SetExitCode(int code) { exit_code = code; }
+
 }  // namespace tellus::cli

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "tellus/proto_io.h"
 #include "tellus/status_macros.h"
 
 namespace tellus::cli {
@@ -35,8 +36,11 @@ ImportOptions TerminalProgress() {
 
 absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
   if (!options.data_dir.empty()) {
-    return absl::UnimplementedError(
-        "--data is not available in this build; use --cases/--interactions");
+    if (!options.cases.empty() || !options.interactions.empty()) {
+      return absl::InvalidArgumentError(
+          "give either --data or --cases/--interactions, not both");
+    }
+    return LoadDataDir(options.data_dir);
   }
   if (options.cases.empty()) {
     return absl::InvalidArgumentError(

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", tellus::cli::VersionString());
   tellus::cli::AddWorkdaysCommands(app);
   tellus::cli::AddReportCommand(app);
+  tellus::cli::AddValidateCommand(app);
+  tellus::cli::AddImportCommand(app);
+  tellus::cli::AddDemoCommands(app);
   CLI11_PARSE(app, argc, argv);
   return tellus::cli::ExitCode();
 }
