@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,7 @@
 #include "tellus/dataset.h"
 #include "tellus/dates.h"
 #include "tellus/import.h"
+#include "tellus/proto_io.h"
 #include "tellus/render.h"
 #include "tellus/report.h"
 #include "tellus/status_macros.h"
@@ -804,7 +806,18 @@ int tellus_dataset_from_buffers(tellus_dataset** out, const void* cases,
     for (const tellus::v1::Case& c : case_list.cases()) {
       if (absl::Status s = builder.AddCase(c); !s.ok()) return Fail(s);
     }
+    // The rules of a data directory: an interaction needs an id used once.
+    absl::flat_hash_set<absl::string_view> ids;
     for (const tellus::v1::Interaction& i : interaction_list.interactions()) {
+      if (i.id().empty()) {
+        return InvalidArgument("interaction without an id");
+      }
+      if (!ids.insert(i.id()).second) {
+        return InvalidArgument(
+            absl::StrCat("interaction ", i.id(),
+                         ": the id is already used by an earlier "
+                         "record"));
+      }
       if (absl::Status s = builder.AddInteraction(i); !s.ok()) return Fail(s);
     }
     tellus::Dataset data = std::move(builder).Build();
@@ -814,6 +827,28 @@ int tellus_dataset_from_buffers(tellus_dataset** out, const void* cases,
         interaction_list.interactions_size();
     summary.unlinked_interactions = data.unlinked_interactions();
     return tellus::NewDataset(std::move(data), summary, tellus::RejectList(),
+                              out);
+  });
+}
+
+int tellus_dataset_from_data_dir(tellus_dataset** out, const char* dir) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(dir, "dir");
+    absl::StatusOr<tellus::DataDirFiles> files = tellus::FindDataDirFiles(dir);
+    if (!files.ok()) return Fail(files.status());
+    absl::StatusOr<tellus::Dataset> data = tellus::LoadDataDir(dir);
+    if (!data.ok()) return Fail(data.status());
+    // Protobuf input is all or nothing: what was read was accepted.
+    tellus::ImportSummary summary;
+    summary.cases.file = files->cases;
+    summary.cases.read = summary.cases.accepted =
+        static_cast<int64_t>(data->cases().size());
+    summary.interactions.file = files->interactions;
+    summary.interactions.read = summary.interactions.accepted =
+        static_cast<int64_t>(data->interactions().size());
+    summary.unlinked_interactions = data->unlinked_interactions();
+    return tellus::NewDataset(*std::move(data), summary, tellus::RejectList(),
                               out);
   });
 }
@@ -1062,17 +1097,4 @@ int tellus_partial_report(void** out, size_t* out_size,
 
 void tellus_partial_free(tellus_partial* partial) {
   delete tellus::Unwrap(partial);
-}
-
-// ---------------------------------------------------------------------------
-// Data directories: the protobuf stream reader is not in this build yet.
-
-int tellus_dataset_from_data_dir(tellus_dataset** out, const char* dir) {
-  return Guard([&] {
-    TELLUS_C_REQUIRE(out, "out");
-    TELLUS_C_REQUIRE(dir, "dir");
-    return tellus::SetError(TELLUS_E_UNSUPPORTED,
-                            "reading data directories is not available in "
-                            "this build");
-  });
 }

@@ -741,6 +741,21 @@ static void TestDatasetFromBuffers(void) {
       tellus_dataset_from_buffers(&ds, case_list.data, case_list.size,
                                   bad_interactions.data, bad_interactions.size),
       TELLUS_E_INVALID_ARGUMENT, "interaction I2");
+  bad_interactions.size = 0;
+  PutMessage(&bad_interactions, 1, &interaction);
+  PutMessage(&bad_interactions, 1, &interaction);
+  CHECK_FAILS(
+      tellus_dataset_from_buffers(&ds, case_list.data, case_list.size,
+                                  bad_interactions.data, bad_interactions.size),
+      TELLUS_E_INVALID_ARGUMENT, "interaction I1: the id is already");
+  bad_interactions.size = 0;
+  no_kind.size = 0;
+  PutInt(&no_kind, 6, 1);
+  PutMessage(&bad_interactions, 1, &no_kind);
+  CHECK_FAILS(
+      tellus_dataset_from_buffers(&ds, case_list.data, case_list.size,
+                                  bad_interactions.data, bad_interactions.size),
+      TELLUS_E_INVALID_ARGUMENT, "interaction without an id");
   CHECK_FAILS(
       tellus_dataset_from_buffers(&ds, garbage, sizeof garbage, NULL, 0),
       TELLUS_E_MALFORMED, "tellus.v1.CaseList");
