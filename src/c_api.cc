@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -421,15 +422,15 @@ v1::FoldedCase FoldedMessage(const CaseState& s, const Calendar& calendar,
 
 int NewDataset(Dataset data, const ImportSummary& summary,
                const RejectList& rejects, tellus_dataset** out) {
-  auto* handle =
-      new DatasetHandle{std::move(data), SummaryMessage(summary), {}};
+  auto handle = std::make_unique<DatasetHandle>(
+      DatasetHandle{std::move(data), SummaryMessage(summary), {}});
   for (const Reject& r : rejects.rejects()) AddReject(r, handle->rejects);
-  *out = Wrap(handle);
+  *out = Wrap(handle.release());
   return TELLUS_OK;
 }
 
-// Imports CSV through `open_cases` / `open_interactions`, which import one
-// file each into the importer they are given.
+// Imports CSV through `import_cases` and `import_interactions`, which import
+// one file each into the importer they are given.
 template <typename ImportCases, typename ImportInteractions>
 int ImportCsv(ImportCases import_cases, ImportInteractions import_interactions,
               tellus_dataset** out) {
@@ -438,10 +439,7 @@ int ImportCsv(ImportCases import_cases, ImportInteractions import_interactions,
   Importer importer(sink, &rejects);
   if (absl::Status s = import_cases(importer); !s.ok()) return Fail(s);
   if (absl::Status s = import_interactions(importer); !s.ok()) return Fail(s);
-  ImportSummary summary = importer.summary();
-  Dataset data = std::move(sink).Build();
-  summary.unlinked_interactions = data.unlinked_interactions();
-  return NewDataset(std::move(data), summary, rejects, out);
+  return NewDataset(std::move(sink).Build(), importer.summary(), rejects, out);
 }
 
 int SettingsArg(const void* bytes, size_t size, v1::ReportSettings& out) {

@@ -7,6 +7,8 @@
  * libtellus.so exports (every symbol is named tellus_*; everything else in the
  * library is hidden).
  *
+ *   // settings: a serialized tellus.v1.ReportSettings { period: "2023/24",
+ *   // as_of: "2024-06-30" }, settings_size bytes long.
  *   tellus_dataset* ds = NULL;
  *   void* report = NULL;
  *   size_t report_size = 0;
@@ -68,13 +70,25 @@
  *   tellus_last_error(), tellus_status_string()) are not freed.
  *
  * Threads
- *   Every function may be called from any thread. The error message is per
- *   thread. Calendars, data sets and partial aggregates are immutable once
- *   created, except the `into` partial of tellus_partial_merge: any number of
- *   threads may share one for reading (building reports, computing partials
- *   over one data set at once), but tellus_partial_merge needs its `into`
- *   partial to itself, and a handle may be freed only once no other thread
- *   uses it. Each function's comment repeats the rule where it matters.
+ *   Every function may be called from any thread; the error message is per
+ *   thread. Calendars, data sets and partial aggregates do not change once
+ *   created, so calls that only read a handle may run on many threads at
+ *   once, on the same handle:
+ *     - functions without a handle: versions, errors, tellus_buffer_free,
+ *       tellus_calendar_new / _from_govuk_json, tellus_case_fold,
+ *       tellus_dataset_from_*, tellus_report_render,
+ *       tellus_partial_deserialize, and the calendar and due-date functions
+ *       with a NULL calendar;
+ *     - readers of a calendar: tellus_is_working_day, tellus_is_holiday,
+ *       tellus_add_working_days, tellus_working_days_between,
+ *       tellus_calendar_holidays, the due dates, tellus_case_fold;
+ *     - readers of a data set: tellus_dataset_size / _summary / _rejects,
+ *       tellus_report_build, tellus_partial_compute / _compute_rows;
+ *     - readers of a partial: tellus_partial_serialize, tellus_partial_equal,
+ *       tellus_partial_report, and the `other` of tellus_partial_merge.
+ *   Two calls need their handle to themselves: tellus_partial_merge, which
+ *   changes its `into` partial, and tellus_*_free, after which the handle is
+ *   gone.
  */
 #ifndef TELLUS_TELLUS_H_
 #define TELLUS_TELLUS_H_

@@ -208,6 +208,7 @@ class Handle:
 
     @property
     def pointer(self) -> c_void_p:
+        """The library's handle; raises tellus.Error once closed."""
         if self._pointer is None:
             raise Error(f"this {type(self).__name__} has been closed")
         return self._pointer

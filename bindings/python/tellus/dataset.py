@@ -174,7 +174,7 @@ class Dataset(_native.Handle):
     @classmethod
     def from_csv(
         cls, cases: CsvSource, interactions: Optional[CsvSource] = None
-    ) -> "Dataset":
+    ) -> Dataset:
         """Imports CSV exports (FORMATS.md).
 
         Each of ``cases`` and ``interactions`` is a path (str or PathLike),
@@ -201,7 +201,7 @@ class Dataset(_native.Handle):
         )
 
     @classmethod
-    def from_data_dir(cls, path: PathLike) -> "Dataset":
+    def from_data_dir(cls, path: PathLike) -> Dataset:
         """Reads a data directory written by ``tellus import --out DIR``.
 
         Protobuf input is the canonical form: a record that does not parse or
@@ -221,7 +221,7 @@ class Dataset(_native.Handle):
             interaction_pb2.InteractionList,
             bytes,
         ] = (),
-    ) -> "Dataset":
+    ) -> Dataset:
         """Builds a data set from ``tellus.v1`` messages: Case messages (or a
         CaseList, or its serialized bytes) and Interaction messages (likewise).
         Every case is validated; an invalid one raises, naming it."""
@@ -308,7 +308,7 @@ class Dataset(_native.Handle):
         interactions: Rows = None,
         threads: int = 0,
         **settings: Any,
-    ) -> "Partial":
+    ) -> Partial:
         """The partial aggregate of some or all of the rows.
 
         Args:
@@ -340,7 +340,7 @@ class Dataset(_native.Handle):
             )
         return Partial(pointer)
 
-    def __enter__(self) -> "Dataset":
+    def __enter__(self) -> Dataset:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -371,7 +371,7 @@ class Partial(_native.Handle):
         super().__init__(pointer)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Partial":
+    def from_bytes(cls, data: bytes) -> Partial:
         """Reads a serialized ``tellus.v1.PartialAggregate``."""
         data = bytes(data)
         return cls(
@@ -381,7 +381,7 @@ class Partial(_native.Handle):
         )
 
     @classmethod
-    def from_message(cls, message: aggregate_pb2.PartialAggregate) -> "Partial":
+    def from_message(cls, message: aggregate_pb2.PartialAggregate) -> Partial:
         """A partial from a ``tellus.v1.PartialAggregate`` message."""
         return cls.from_bytes(message.SerializeToString())
 
@@ -401,11 +401,11 @@ class Partial(_native.Handle):
         """What the partial was computed under (as-of resolved)."""
         return self.message.settings
 
-    def copy(self) -> "Partial":
+    def copy(self) -> Partial:
         """An independent copy."""
         return Partial.from_bytes(self.to_bytes())
 
-    def merge(self, *others: "Partial") -> "Partial":
+    def merge(self, *others: Partial) -> Partial:
         """A new partial: this one plus ``others``.
 
         Raises FailedPreconditionError when they were computed under
@@ -418,7 +418,7 @@ class Partial(_native.Handle):
             _native.check(lib.tellus_partial_merge(merged.pointer, other.pointer))
         return merged
 
-    def __add__(self, other: "Partial") -> "Partial":
+    def __add__(self, other: Partial) -> Partial:
         if not isinstance(other, Partial):
             return NotImplemented
         return self.merge(other)

@@ -32,7 +32,7 @@ from .v1 import report_pb2
 __all__ = ["Report", "MetricValue", "metric", "metric_values", "report_to_dict"]
 
 MetricValue = Union[int, Fraction, str, None]
-AnyReport = Union["Report", report_pb2.AnnualReport]
+AnyReport = Union["Report", report_pb2.AnnualReport]  # Report is defined below
 
 
 def _message(report: AnyReport) -> report_pb2.AnnualReport:
@@ -142,7 +142,7 @@ class Report:
         self._message = message
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Report":
+    def from_bytes(cls, data: bytes) -> Report:
         """A report from a serialized ``tellus.v1.AnnualReport``."""
         return cls(report_pb2.AnnualReport.FromString(data))
 
