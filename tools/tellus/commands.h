@@ -26,6 +26,8 @@ void AddReportCommand(CLI::App& app);     // report
 void AddValidateCommand(CLI::App& app);   // validate
 void AddDemoCommands(CLI::App& app);      // generate, demo
 void AddImportCommand(CLI::App& app);     // import
+// case show|add-event, overdue, retention, subject-access, store check|audit
+void AddStoreCommands(CLI::App& app);
 
 }  // namespace tellus::cli
 
