@@ -187,7 +187,23 @@ void Shrink(EventColumn& column) {
 
 }  // namespace
 
-Dataset DatasetBuilder::Build() && {
+const Dataset& DatasetBuilder::Peek() {
+  ResolvePendingLinks();
+  return data_;
+}
+
+void DatasetBuilder::ClearInteractions() {
+  InteractionTable& t = data_.interactions_;
+  // clear() keeps the capacity: the next chunk reuses the memory.
+  t.day.clear();
+  t.cell.clear();
+  t.linked_row.clear();
+  t.linked_case.clear();
+  t.linked_kind.clear();
+  pending_links_.clear();
+}
+
+void DatasetBuilder::ResolvePendingLinks() {
   InteractionTable& t = data_.interactions_;
   // Links resolved now join the others in row order.
   std::vector<std::pair<uint32_t, size_t>> resolved;  // row, pending index
@@ -228,6 +244,11 @@ Dataset DatasetBuilder::Build() && {
     t.linked_kind = std::move(kinds);
   }
   pending_links_.clear();
+}
+
+Dataset DatasetBuilder::Build() && {
+  ResolvePendingLinks();
+  InteractionTable& t = data_.interactions_;
   // The columns are final: give back what growth reserved, so that the
   // data set holds what ColumnBytes says.
   Shrink(t.day);

@@ -152,6 +152,14 @@ class DatasetBuilder {
   void Reserve(size_t cases, size_t interactions);
   Dataset Build() &&;
 
+  // For data too large to hold (stream.h): the data set as built so far,
+  // its links resolved against the cases added so far (an interaction
+  // naming none of them is unlinked for good), then ClearInteractions()
+  // forgets its interactions while the cases and cells stay. Add every case
+  // before the first interaction.
+  const Dataset& Peek();
+  void ClearInteractions();
+
  private:
   Dataset data_;
   // Interactions whose case_ref was not yet known when they were added.
@@ -161,6 +169,7 @@ class DatasetBuilder {
     std::string case_ref;
   };
   std::vector<PendingLink> pending_links_;
+  void ResolvePendingLinks();
   std::string cell_key_;  // reused by AddInteraction
 };
 

@@ -28,6 +28,10 @@ void AddInputOptions(CLI::App& command, InputOptions& options);
 // terminal.
 absl::StatusOr<Dataset> LoadInput(const InputOptions& options);
 
+// Imports the CSV exports of `options` (not --data) into `sink`, with the
+// same rejects file, summary and progress as LoadInput.
+absl::Status ImportInto(const InputOptions& options, ImportSink& sink);
+
 // Progress lines on stderr when it is a terminal; nothing otherwise.
 ImportOptions TerminalProgress();
 
