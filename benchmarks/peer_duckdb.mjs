@@ -1,0 +1,98 @@
+// DuckDB's side of benchmarks/compare: loads the CSV exports into in-memory
+// tables (timed), then runs compare_report.sql `reps` times (timed) and
+// writes the first run's rows for the figures' check.
+//
+//   node peer_duckdb.mjs --cases F --interactions F --calendar F --wn F
+//       --threads 1 --reps 10 --params '{"asof":19904,...}' --out rows.json
+//
+// Prints one JSON object: {"engine":"duckdb","threads":..,"load_ms":[..],
+// "report_ms":[..]}.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const params = JSON.parse(args.params);
+const statements = splitSql(readFileSync(join(here, 'compare_report.sql'), 'utf8'))
+  .map((s) => s.replace(/:(\w+)/g, (_, name) => {
+    if (!(name in params)) throw new Error(`no parameter ${name}`);
+    return String(params[name]);
+  }));
+
+function splitSql(text) {
+  return text.split(/;\s*\n/)
+    .map((s) => s.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim())
+    .filter((s) => s.length > 0);
+}
+
+const quote = (path) => `'${path.replace(/'/g, "''")}'`;
+const date = (column) => `CAST(${column} - DATE '1970-01-01' AS INTEGER)`;
+
+const instance = await DuckDBInstance.create(':memory:', { threads: String(args.threads) });
+const con = await instance.connect();
+
+// Reference data, not timed: the calendar of working days and periods.
+await con.run(`CREATE TABLE cal AS SELECT * FROM read_csv(${quote(args.calendar)}, header=true,
+  columns={'day':'INTEGER','working':'INTEGER','cnt':'INTEGER','pidx':'INTEGER','midx':'INTEGER'})`);
+await con.run(`CREATE TABLE wn AS SELECT * FROM read_csv(${quote(args.wn)}, header=true,
+  columns={'cnt':'INTEGER','day':'INTEGER'})`);
+
+const caseColumns = {
+  case_ref: 'VARCHAR', type: 'VARCHAR', received: 'TIMESTAMP', directorate: 'VARCHAR',
+  service: 'VARCHAR', channel: 'VARCHAR', customer: 'VARCHAR', s1_acknowledged: 'DATE',
+  s1_extended_to: 'DATE', s1_responded: 'DATE', s1_outcome: 'VARCHAR', s2_requested: 'DATE',
+  s2_acknowledged: 'DATE', s2_extended_to: 'DATE', s2_responded: 'DATE', s2_outcome: 'VARCHAR',
+  withdrawn: 'DATE', ombudsman: 'VARCHAR', ombudsman_received: 'DATE',
+  ombudsman_decision: 'VARCHAR', ombudsman_decided: 'DATE', lessons_learnt: 'DATE',
+  remedy_amount: 'DECIMAL(14,2)', team: 'VARCHAR', staff: 'VARCHAR',
+};
+const interactionColumns = {
+  interaction_id: 'VARCHAR', at: 'TIMESTAMP', channel: 'VARCHAR', directorate: 'VARCHAR',
+  service: 'VARCHAR', kind: 'VARCHAR', customer: 'VARCHAR', case_ref: 'VARCHAR',
+};
+const columns = (c) => '{' + Object.entries(c).map(([k, v]) => `'${k}':'${v}'`).join(',') + '}';
+
+// CSV load, timed: both files into typed tables of the columns the report
+// reads (day numbers, as tellus keeps them).
+const loadStart = performance.now();
+await con.run(`CREATE TABLE cases AS SELECT case_ref AS ref, type,
+  coalesce(directorate, '') AS dir,
+  CASE WHEN directorate IS NULL THEN '' ELSE coalesce(service, '') END AS svc,
+  ${date('CAST(received AS DATE)')} AS rcv,
+  ${date('s1_acknowledged')} AS ack1, ${date('s1_extended_to')} AS ext1,
+  ${date('s1_responded')} AS s1, s1_outcome AS out1,
+  ${date('s2_requested')} AS esc, ${date('s2_acknowledged')} AS ack2,
+  ${date('s2_extended_to')} AS ext2, ${date('s2_responded')} AS s2, s2_outcome AS out2,
+  ${date('withdrawn')} AS wdn, ombudsman AS body, ${date('ombudsman_received')} AS referred,
+  ombudsman_decision AS decision, ${date('ombudsman_decided')} AS decided,
+  ${date('lessons_learnt')} AS lesson,
+  coalesce(CAST(round(remedy_amount * 100) AS BIGINT), 0) AS remedy
+  FROM read_csv(${quote(args.cases)}, header=true, auto_detect=false, columns=${columns(caseColumns)})`);
+await con.run(`CREATE TABLE interactions AS SELECT
+  CASE WHEN directorate IS NULL THEN '' ELSE directorate END AS dir,
+  CASE WHEN directorate IS NULL THEN '' ELSE coalesce(service, '') END AS svc,
+  ${date('CAST("at" AS DATE)')} AS d, kind, case_ref
+  FROM read_csv(${quote(args.interactions)}, header=true, auto_detect=false,
+                columns=${columns(interactionColumns)})`);
+const loadMs = performance.now() - loadStart;
+
+const reportMs = [];
+let first = null;
+for (let rep = 0; rep < Number(args.reps); ++rep) {
+  const start = performance.now();
+  const results = [];
+  for (const sql of statements) {
+    const reader = await con.runAndReadAll(sql);
+    results.push(reader.getRowObjectsJson());
+  }
+  reportMs.push(performance.now() - start);
+  if (first === null) first = results;
+}
+writeFileSync(args.out, JSON.stringify(first));
+console.log(JSON.stringify({ engine: 'duckdb', threads: Number(args.threads),
+  load_ms: [loadMs], report_ms: reportMs }));
