@@ -4,10 +4,12 @@
 -- them up into totals, directorates, months and the five-year series and
 -- checks every figure against tellus's report.
 --
--- Tables (loaded by the peers, dates as day numbers since 1970-01-01):
---   cases(ref, type, dir, svc, rcv, ack1, ext1, s1, out1, esc, ack2, ext2,
---         s2, out2, wdn, body, referred, decision, decided, lesson, remedy)
---   interactions(dir, svc, d, kind, case_ref)
+-- Tables (prepared by the peers as tellus keeps its columns: dates as day
+-- numbers since 1970-01-01, (directorate, service) as a cell code):
+--   cells(cell, dir, svc): dir and svc '' for no directorate
+--   cases(ref, type, cell, rcv, ack1, ext1, s1, out1, esc, ack2, ext2, s2,
+--         out2, wdn, body, referred, decision, decided, lesson, remedy)
+--   interactions(cell, d, kind, case_ref)
 --   cal(day, working, cnt, pidx, midx): every day; cnt counts working days
 --     up to it; pidx its period (-1 outside the five); midx its month of P
 --     (-1 outside P)
@@ -18,7 +20,7 @@
 --
 -- Statement 1: case figures.
 WITH cs AS (
-  SELECT ref, type, dir, svc, rcv,
+  SELECT ref, type, cell, rcv,
          CASE WHEN rcv <= :asof THEN rcv END AS rcv_s,
          ack1, CASE WHEN ack1 <= :asof THEN ack1 END AS ack1_s, ext1,
          CASE WHEN s1 <= :asof THEN s1 END AS s1_s, out1,
@@ -57,7 +59,7 @@ c AS (
 ),
 -- One row per counted event, on the day it is counted.
 ev AS (
-  SELECT dir, svc, rcv AS d,
+  SELECT cell, rcv AS d,
          CASE WHEN type = 'enquiry' THEN 1 ELSE 0 END AS enquiries,
          CASE WHEN type = 'compliment' THEN 1 ELSE 0 END AS compliments,
          CASE WHEN type = 'complaint' THEN 1 ELSE 0 END AS complaints_received,
@@ -81,38 +83,38 @@ ev AS (
          0 AS resolved, 0 AS resolved_upheld, 0 AS remedy_pence, '' AS decision
   FROM c
   UNION ALL
-  SELECT dir, svc, esc_s, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  SELECT cell, esc_s, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
          ''
   FROM c WHERE type = 'complaint' AND esc_s IS NOT NULL
   UNION ALL
-  SELECT dir, svc, referred_s, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  SELECT cell, referred_s, 0, 0, 0, 0, 0, 0, 0, 0, 1,
          CASE WHEN body = 'hos' THEN 0 ELSE 1 END,
          CASE WHEN body = 'hos' THEN 1 ELSE 0 END,
          0, 0, 0, 0, 0, 0, 0, ''
   FROM c WHERE type = 'complaint' AND referred_s IS NOT NULL
   UNION ALL
-  SELECT dir, svc, decided_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  SELECT cell, decided_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
          0, 0, body || '_' || decision
   FROM c WHERE type = 'complaint' AND decided_s IS NOT NULL
   UNION ALL
-  SELECT dir, svc, s1_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  SELECT cell, s1_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
          CASE WHEN s1_s <= due1 OR (ext1 IS NOT NULL AND s1_s <= ext1
                                     AND s1_s <= cap1) THEN 1 ELSE 0 END,
          0, 0, 0, 0, 0, ''
   FROM c WHERE type = 'complaint' AND s1_s IS NOT NULL
   UNION ALL
-  SELECT dir, svc, s2_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  SELECT cell, s2_s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
          CASE WHEN s2_s <= due2 OR (ext2 IS NOT NULL AND s2_s <= ext2
                                     AND s2_s <= cap2) THEN 1 ELSE 0 END,
          0, 0, 0, ''
   FROM c WHERE type = 'complaint' AND s2_s IS NOT NULL
   UNION ALL
-  SELECT dir, svc, fin, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+  SELECT cell, fin, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
          CASE WHEN fin_out IN ('upheld', 'partly_upheld') THEN 1 ELSE 0 END,
          remedy, ''
   FROM c WHERE type = 'complaint' AND fin IS NOT NULL AND wdn_s IS NULL
 )
-SELECT dir, svc, cal.pidx AS pidx, cal.midx AS midx, decision,
+SELECT cell, cal.pidx AS pidx, cal.midx AS midx, decision,
        sum(enquiries) AS enquiries, sum(compliments) AS compliments,
        sum(complaints_received) AS complaints_received,
        sum(cohort_escalated) AS cohort_escalated,
@@ -131,16 +133,16 @@ SELECT dir, svc, cal.pidx AS pidx, cal.midx AS midx, decision,
        sum(remedy_pence) AS remedy_pence, count(*) AS decisions
 FROM ev JOIN cal ON cal.day = ev.d
 WHERE cal.pidx >= 0
-GROUP BY dir, svc, cal.pidx, cal.midx, decision;
+GROUP BY cell, cal.pidx, cal.midx, decision;
 -- Statement 2: interactions by cell, period and month.
-SELECT dir, svc, cal.pidx AS pidx, cal.midx AS midx, count(*) AS interactions
+SELECT cell, cal.pidx AS pidx, cal.midx AS midx, count(*) AS interactions
 FROM interactions i JOIN cal ON cal.day = i.d
 WHERE cal.pidx >= 0
-GROUP BY dir, svc, cal.pidx, cal.midx;
+GROUP BY cell, cal.pidx, cal.midx;
 -- Statement 3: follow-ups linked to a case; for complaints, chasing (a
 -- stage awaiting its response, not after a withdrawal) or after a response
 -- (0 to 28 days after the latest one on or before the contact).
-SELECT i.dir AS dir, i.svc AS svc, cal.pidx AS pidx, cal.midx AS midx,
+SELECT i.cell AS cell, cal.pidx AS pidx, cal.midx AS midx,
        count(*) AS follow_up_contacts,
        sum(CASE WHEN cs.type = 'complaint' THEN 1 ELSE 0 END)
          AS follow_ups_on_complaints,
@@ -167,4 +169,6 @@ JOIN (SELECT ref, type,
       FROM cases) cs ON cs.ref = i.case_ref
 JOIN cal ON cal.day = i.d
 WHERE i.kind = 'follow_up' AND cal.pidx >= 0
-GROUP BY i.dir, i.svc, cal.pidx, cal.midx;
+GROUP BY i.cell, cal.pidx, cal.midx;
+-- Statement 4: the cells' names.
+SELECT cell, dir, svc FROM cells;
