@@ -7,7 +7,8 @@
 //       --threads 1 --reps 10 --params '{"asof":19904,...}' --out rows.json
 //
 // Prints one JSON object: {"engine":"duckdb","threads":..,"load_ms":[..],
-// "prepare_ms":[..],"report_ms":[..]}.
+// "load_cpu_ms":[..],"prepare_ms":[..],"report_ms":[..],"report_cpu_ms":[..]}
+// (CPU: the process's, all DuckDB threads included).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -59,12 +60,15 @@ const interactionColumns = {
 const columns = (c) => '{' + Object.entries(c).map(([k, v]) => `'${k}':'${v}'`).join(',') + '}';
 
 // CSV load, timed: read_csv of both files into typed tables.
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const loadStart = performance.now();
+const loadCpu = cpuMs();
 await con.run(`CREATE TABLE raw_cases AS SELECT * FROM read_csv(${quote(args.cases)},
   header=true, auto_detect=false, columns=${columns(caseColumns)})`);
 await con.run(`CREATE TABLE raw_interactions AS SELECT * FROM read_csv(${quote(args.interactions)},
   header=true, auto_detect=false, columns=${columns(interactionColumns)})`);
 const loadMs = performance.now() - loadStart;
+const loadCpuMs = cpuMs() - loadCpu;
 
 // Preparation, timed apart: the columns as tellus keeps them (directorate
 // and service as a cell code, dates as day numbers), which the report's
@@ -97,17 +101,21 @@ await con.run('DROP TABLE raw_interactions');
 const prepareMs = performance.now() - prepareStart;
 
 const reportMs = [];
+const reportCpuMs = [];
 let first = null;
 for (let rep = 0; rep < Number(args.reps); ++rep) {
   const start = performance.now();
+  const cpu = cpuMs();
   const results = [];
   for (const sql of statements) {
     const reader = await con.runAndReadAll(sql);
     results.push(reader.getRowObjectsJson());
   }
   reportMs.push(performance.now() - start);
+  reportCpuMs.push(cpuMs() - cpu);
   if (first === null) first = results;
 }
 writeFileSync(args.out, JSON.stringify(first));
 console.log(JSON.stringify({ engine: 'duckdb', threads: Number(args.threads),
-  load_ms: [loadMs], prepare_ms: [prepareMs], report_ms: reportMs }));
+  load_ms: [loadMs], load_cpu_ms: [loadCpuMs], prepare_ms: [prepareMs], report_ms: reportMs,
+  report_cpu_ms: reportCpuMs }));
