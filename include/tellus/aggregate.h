@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,10 @@ namespace tellus {
 // How many periods a partial covers: P and the four before it (the
 // five-year series); index 0 is P, 1 the previous period.
 inline constexpr int kPeriodsKept = 5;
+
+namespace aggregate_internal {
+struct DayTables;  // Per-day lookup tables of the settings; aggregate.cc.
+}  // namespace aggregate_internal
 
 // What a partial is computed under.
 struct AggregationSettings {
@@ -155,6 +160,8 @@ class PartialAggregate {
   }
 
   AggregationSettings settings_;
+  // Built from the settings once and shared by copies (immutable).
+  std::shared_ptr<const aggregate_internal::DayTables> tables_;
   std::vector<std::pair<std::string, std::string>> names_;
   absl::flat_hash_map<std::pair<std::string, std::string>, size_t> index_;
   std::vector<Counters> counters_;  // cell-major, kPeriodsKept per cell
