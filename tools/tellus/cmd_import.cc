@@ -12,6 +12,7 @@
 #include "input.h"
 #include "tellus/import.h"
 #include "tellus/proto_io.h"
+#include "tellus/restriction_check.h"
 #include "tellus/status_macros.h"
 #include "tellus/store.h"
 
@@ -27,6 +28,7 @@ struct ImportCommandOptions {
   std::string rejects;  // default: OUT/rejects.csv
   bool strict = false;
   std::string format = "binary";
+  std::string restrictions;  // copied into OUT; warns on restricted customers
 };
 
 // How many rejects --strict prints before "and N more".
@@ -125,8 +127,21 @@ absl::Status RunImport(const ImportCommandOptions& o) {
       o.format == "jsonl" ? StreamFormat::kJsonLines : StreamFormat::kDelimited;
   TELLUS_ASSIGN_OR_RETURN(ProtoStreamSink sink,
                           ProtoStreamSink::Create(o.out, sink_options));
+  // Restrictions for the warnings: the file given, else those OUT holds.
+  std::string restrictions_file = o.restrictions;
+  if (auto files = FindDataDirFiles(o.out);
+      restrictions_file.empty() && files.ok()) {
+    restrictions_file = files->restrictions;
+  }
+  std::vector<v1::Restriction> restrictions;
+  if (!restrictions_file.empty()) {
+    TELLUS_ASSIGN_OR_RETURN(restrictions, ReadRestrictions(restrictions_file));
+  }
+  RestrictionWarningSink checked(sink, restrictions, [](const std::string& w) {
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
+  });
   RejectList rejects;
-  Importer importer(sink, &rejects, TerminalProgress());
+  Importer importer(checked, &rejects, TerminalProgress());
   TELLUS_RETURN_IF_ERROR(importer.ImportCases(o.cases));
   if (!o.interactions.empty()) {
     TELLUS_RETURN_IF_ERROR(importer.ImportInteractions(o.interactions));
@@ -142,6 +157,10 @@ absl::Status RunImport(const ImportCommandOptions& o) {
                      " rows were rejected, so nothing was written to ", o.out));
   }
   TELLUS_RETURN_IF_ERROR(sink.Commit());
+  if (!o.restrictions.empty()) {
+    TELLUS_RETURN_IF_ERROR(
+        WriteRestrictions(o.out, restrictions, sink_options.format));
+  }
   const std::string rejects_path =
       o.rejects.empty() ? o.out + "/rejects.csv" : o.rejects;
   TELLUS_RETURN_IF_ERROR(WriteRejects(rejects_path, rejected));
@@ -175,6 +194,9 @@ void AddImportCommand(CLI::App& app) {
   cmd->add_option("--rejects", o->rejects,
                   "rejected rows as CSV; default: OUT/rejects.csv (with "
                   "--store: none)");
+  cmd->add_option("--restrictions", o->restrictions,
+                  "contact restrictions (.binpb or .jsonl): written to OUT, "
+                  "and a warning for each case of a restricted customer");
   cmd->add_flag(
       "--strict", o->strict,
       "fail the whole import on any rejected row (or, with --store, any "

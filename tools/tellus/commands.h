@@ -29,6 +29,7 @@ void AddImportCommand(CLI::App& app);     // import
 // case show|add-event, overdue, retention, subject-access,
 // store check|export|audit
 void AddStoreCommands(CLI::App& app);
+void AddLearningCommands(CLI::App& app);  // digest, compliments, restrictions
 
 }  // namespace tellus::cli
 

@@ -43,23 +43,7 @@ ImportOptions TerminalProgress() {
   return options;
 }
 
-absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
-  if (!options.store.empty()) {
-    if (!options.data_dir.empty() || !options.cases.empty() ||
-        !options.interactions.empty()) {
-      return absl::InvalidArgumentError(
-          "give either --store, --data or --cases/--interactions, not two");
-    }
-    TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(options.store));
-    return store.LoadDataset();
-  }
-  if (!options.data_dir.empty()) {
-    if (!options.cases.empty() || !options.interactions.empty()) {
-      return absl::InvalidArgumentError(
-          "give either --data or --cases/--interactions, not both");
-    }
-    return LoadDataDir(options.data_dir);
-  }
+absl::Status ImportInto(const InputOptions& options, ImportSink& sink) {
   if (options.cases.empty()) {
     return absl::InvalidArgumentError(
         "no input: give --cases (and --interactions), --data or --store");
@@ -75,7 +59,6 @@ absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
     }
     rejects = std::make_unique<RejectsCsvWriter>(rejects_file.get());
   }
-  DatasetSink sink;
   Importer importer(sink, rejects.get(), TerminalProgress());
   TELLUS_RETURN_IF_ERROR(importer.ImportCases(options.cases));
   if (!options.interactions.empty()) {
@@ -95,6 +78,28 @@ absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
                                     "; they are left out of the figures.")
                            .c_str());
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
+  if (!options.store.empty()) {
+    if (!options.data_dir.empty() || !options.cases.empty() ||
+        !options.interactions.empty()) {
+      return absl::InvalidArgumentError(
+          "give either --store, --data or --cases/--interactions, not two");
+    }
+    TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(options.store));
+    return store.LoadDataset();
+  }
+  if (!options.data_dir.empty()) {
+    if (!options.cases.empty() || !options.interactions.empty()) {
+      return absl::InvalidArgumentError(
+          "give either --data or --cases/--interactions, not both");
+    }
+    return LoadDataDir(options.data_dir);
+  }
+  DatasetSink sink;
+  TELLUS_RETURN_IF_ERROR(ImportInto(options, sink));
   return std::move(sink).Build();
 }
 

@@ -34,6 +34,10 @@ absl::StatusOr<Dataset> LoadInput(const InputOptions& options);
 // store).
 absl::StatusOr<Store> OpenExistingStore(const std::string& path);
 
+// Imports the CSV exports of `options` (not --data) into `sink`, with the
+// same rejects file, summary and progress as LoadInput.
+absl::Status ImportInto(const InputOptions& options, ImportSink& sink);
+
 // Progress lines on stderr when it is a terminal; nothing otherwise.
 ImportOptions TerminalProgress();
 
