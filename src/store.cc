@@ -1050,13 +1050,8 @@ class Writer {
 
   // The cell of the last interaction written.
   int64_t last_cell() const { return last_cell_; }
-  const std::string& import_file() const { return import_file_; }
 
- private:
-  static std::string CellKey(absl::string_view d, absl::string_view s) {
-    return absl::StrCat(d, absl::string_view("\0", 1), s);
-  }
-
+  // The number of a (directorate, service) pair, added when new.
   absl::StatusOr<int64_t> Cell(absl::string_view directorate,
                                absl::string_view service) {
     key_.assign(directorate.data(), directorate.size());
@@ -1070,6 +1065,12 @@ class Writer {
     const int64_t id = sqlite3_last_insert_rowid(impl_.db);
     cells_.emplace(key_, id);
     return id;
+  }
+  const std::string& import_file() const { return import_file_; }
+
+ private:
+  static std::string CellKey(absl::string_view d, absl::string_view s) {
+    return absl::StrCat(d, absl::string_view("\0", 1), s);
   }
 
   Impl& impl_;
@@ -1406,47 +1407,73 @@ class StoreSink : public ImportSink {
  private:
   // On the writing thread.
   absl::Status Write(const EncodedInteraction& row) {
-    TELLUS_ASSIGN_OR_RETURN(bool inserted, writer_.InsertEncoded(row));
-    if (inserted) {
-      ++interactions_.added;
-    } else {
+    // After a row the store held, the next is likely held too (a file
+    // imported again): look it up first, and insert only when it is new.
+    if (expect_held_) {
       Query q(impl_, held_interaction_);
       q.Text(1, row.id);
       TELLUS_ASSIGN_OR_RETURN(
           bool found, q.Step(absl::StrCat("reading interaction ", row.id)));
-      if (!found) {
-        return absl::InternalError(absl::StrCat("interaction ", row.id,
-                                                " vanished during the import"));
+      if (found) {
+        TELLUS_ASSIGN_OR_RETURN(int64_t cell,
+                                writer_.Cell(row.directorate, row.service));
+        return CompareHeld(q, cell, row);
       }
-      // The same row again (a file imported twice): the same columns and
-      // residual bytes. Anything else is decided on the whole messages.
-      const bool same =
-          q.IsNull(8) && q.ColumnInt(1) == writer_.last_cell() &&
-          q.ColumnInt(2) == row.kind && q.ColumnText(3) == row.case_ref &&
-          q.ColumnText(4) == row.customer && q.ColumnBlob(6) == row.residual;
-      if (!same) {
-        bool anonymised = false;
-        TELLUS_RETURN_IF_ERROR(
-            decoder_.Decode(held_interaction_, 0, held_, &anonymised));
-        TELLUS_RETURN_IF_ERROR(Rebuild(row, writer_.import_file(), incoming_));
-        const std::string diff = Difference(held_, incoming_, anonymised);
-        if (!diff.empty()) {
-          ++interactions_.conflicting;
-          Reject& reject = interaction_conflicts_.emplace_back();
-          reject.file = incoming_.source().file();
-          reject.line = incoming_.source().line();
-          reject.rule = "conflicts_with_store";
-          reject.reason = absl::StrCat(
-              "interaction ", row.id, " is already held with other details (",
-              diff, "); the store keeps what it holds");
-          return absl::OkStatus();
-        }
-      }
-      ++interactions_.present;
+      expect_held_ = false;
     }
+    TELLUS_ASSIGN_OR_RETURN(bool inserted, writer_.InsertEncoded(row));
+    if (inserted) {
+      ++interactions_.added;
+      CountLink(row);
+      return absl::OkStatus();
+    }
+    expect_held_ = true;
+    Query q(impl_, held_interaction_);
+    q.Text(1, row.id);
+    TELLUS_ASSIGN_OR_RETURN(
+        bool found, q.Step(absl::StrCat("reading interaction ", row.id)));
+    if (!found) {
+      return absl::InternalError(
+          absl::StrCat("interaction ", row.id, " vanished during the import"));
+    }
+    return CompareHeld(q, writer_.last_cell(), row);
+  }
+
+  void CountLink(const EncodedInteraction& row) {
     if (!row.case_ref.empty() && !known_refs_.contains(row.case_ref)) {
       ++unlinked_;
     }
+  }
+
+  // `q` holds the stored row of `row`'s id; `cell` is `row`'s.
+  absl::Status CompareHeld(Query& q, int64_t cell,
+                           const EncodedInteraction& row) {
+    // The same row again (a file imported twice): the same columns and
+    // residual bytes. Anything else is decided on the whole messages.
+    const bool same =
+        q.IsNull(8) && q.ColumnInt(1) == cell && q.ColumnInt(2) == row.kind &&
+        q.ColumnText(3) == row.case_ref && q.ColumnText(4) == row.customer &&
+        q.ColumnBlob(6) == row.residual;
+    if (!same) {
+      bool anonymised = false;
+      TELLUS_RETURN_IF_ERROR(
+          decoder_.Decode(held_interaction_, 0, held_, &anonymised));
+      TELLUS_RETURN_IF_ERROR(Rebuild(row, writer_.import_file(), incoming_));
+      const std::string diff = Difference(held_, incoming_, anonymised);
+      if (!diff.empty()) {
+        ++interactions_.conflicting;
+        Reject& reject = interaction_conflicts_.emplace_back();
+        reject.file = incoming_.source().file();
+        reject.line = incoming_.source().line();
+        reject.rule = "conflicts_with_store";
+        reject.reason = absl::StrCat("interaction ", row.id,
+                                     " is already held with other details (",
+                                     diff, "); the store keeps what it holds");
+        return absl::OkStatus();
+      }
+    }
+    ++interactions_.present;
+    CountLink(row);
     return absl::OkStatus();
   }
 
@@ -1469,6 +1496,7 @@ class StoreSink : public ImportSink {
   v1::When when_;                    // the reading thread's
   RejectSink* rejects_;
   std::vector<Reject> interaction_conflicts_;
+  bool expect_held_ = false;  // the writing thread's
   absl::flat_hash_set<std::string> known_refs_;
   sqlite3_stmt* held_interaction_ = nullptr;
   StoreImportCounts cases_;
