@@ -30,6 +30,7 @@
 #include "tellus/render.h"
 #include "tellus/report.h"
 #include "tellus/status_macros.h"
+#include "tellus/store.h"
 #include "tellus/tellus.h"
 #include "tellus/timescales.h"
 #include "tellus/v1/aggregate.pb.h"
@@ -40,6 +41,7 @@
 #include "tellus/v1/policy.pb.h"
 #include "tellus/v1/report.pb.h"
 #include "tellus/v1/state.pb.h"
+#include "tellus/v1/store.pb.h"
 
 namespace tellus {
 namespace {
@@ -63,6 +65,10 @@ struct DatasetHandle {
 
 struct PartialHandle {
   PartialAggregate partial;
+};
+
+struct StoreHandle {
+  Store store;
 };
 
 CalendarHandle* Unwrap(tellus_calendar* p) {
@@ -91,6 +97,12 @@ const PartialHandle* Unwrap(const tellus_partial* p) {
 }
 tellus_partial* Wrap(PartialHandle* p) {
   return reinterpret_cast<tellus_partial*>(p);
+}
+StoreHandle* Unwrap(tellus_store* p) {
+  return reinterpret_cast<StoreHandle*>(p);
+}
+tellus_store* Wrap(StoreHandle* p) {
+  return reinterpret_cast<tellus_store*>(p);
 }
 
 // ---------------------------------------------------------------------------
@@ -146,6 +158,8 @@ int StatusCode(absl::StatusCode code) {
       return TELLUS_E_UNSUPPORTED;
     case absl::StatusCode::kResourceExhausted:
       return TELLUS_E_NO_MEMORY;
+    case absl::StatusCode::kAborted:  // a store busy with another writer
+      return TELLUS_E_BUSY;
     default:
       return TELLUS_E_INTERNAL;
   }
@@ -491,6 +505,8 @@ const char* tellus_status_string(int status) {
       return "out of memory";
     case TELLUS_E_INTERNAL:
       return "internal error";
+    case TELLUS_E_BUSY:
+      return "busy";
     default:
       return "unknown status";
   }
@@ -1095,4 +1111,333 @@ int tellus_partial_report(void** out, size_t* out_size,
 
 void tellus_partial_free(tellus_partial* partial) {
   delete tellus::Unwrap(partial);
+}
+
+// ---------------------------------------------------------------------------
+// The store
+
+namespace tellus {
+namespace {
+
+v1::StoreImportCounts CountsMessage(const StoreImportCounts& c) {
+  v1::StoreImportCounts out;
+  out.set_added(c.added);
+  out.set_present(c.present);
+  out.set_extended(c.extended);
+  out.set_events_appended(c.events_appended);
+  out.set_conflicting(c.conflicting);
+  return out;
+}
+
+int ReturnImport(const absl::StatusOr<StoreImportSummary>& summary,
+                 const RejectList& rejects, void** out, size_t* out_size) {
+  if (!summary.ok()) return Fail(summary.status());
+  v1::StoreImportSummary message;
+  *message.mutable_rows() = SummaryMessage(summary->rows);
+  *message.mutable_cases() = CountsMessage(summary->cases);
+  *message.mutable_interactions() = CountsMessage(summary->interactions);
+  message.set_import_id(summary->import_id);
+  message.set_cases_sha256(summary->cases_sha256);
+  message.set_interactions_sha256(summary->interactions_sha256);
+  if (summary->same_content_as) {
+    message.set_same_content_as(*summary->same_content_as);
+    message.mutable_same_content_at()->set_seconds(
+        absl::ToUnixSeconds(summary->same_content_at.value_or(absl::Now())));
+  }
+  for (const Reject& r : rejects.rejects()) {
+    AddReject(r, *message.mutable_rejects());
+  }
+  message.set_text(FormatStoreImportSummary(*summary));
+  return ReturnMessage(message, out, out_size);
+}
+
+std::optional<absl::CivilDay> DayOf(const v1::CaseQuery& q,
+                                    const v1::Date& (v1::CaseQuery::*get)()
+                                        const,
+                                    bool (v1::CaseQuery::*has)() const) {
+  if (!(q.*has)()) return std::nullopt;
+  return FromProto((q.*get)());
+}
+
+absl::StatusOr<CaseStatus> StatusOf(v1::CaseStatus status) {
+  switch (status) {
+    case v1::CASE_STATUS_RECORDED:
+      return CaseStatus::kRecorded;
+    case v1::CASE_STATUS_AWAITING_STAGE_1:
+      return CaseStatus::kAwaitingStage1;
+    case v1::CASE_STATUS_STAGE_1_RESPONDED:
+      return CaseStatus::kStage1Responded;
+    case v1::CASE_STATUS_AWAITING_STAGE_2:
+      return CaseStatus::kAwaitingStage2;
+    case v1::CASE_STATUS_STAGE_2_RESPONDED:
+      return CaseStatus::kStage2Responded;
+    case v1::CASE_STATUS_WITHDRAWN:
+      return CaseStatus::kWithdrawn;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("query: status ", status, " is not a case status"));
+  }
+}
+
+absl::StatusOr<CaseFilter> FilterOf(const v1::CaseQuery& q) {
+  CaseFilter f;
+  f.directorate = q.directorate();
+  if (q.type() != v1::CASE_TYPE_UNSPECIFIED) f.type = q.type();
+  f.customer = q.customer();
+  f.received_from = DayOf(q, &v1::CaseQuery::received_from,
+                          &v1::CaseQuery::has_received_from);
+  f.received_to =
+      DayOf(q, &v1::CaseQuery::received_to, &v1::CaseQuery::has_received_to);
+  f.on = DayOf(q, &v1::CaseQuery::on, &v1::CaseQuery::has_on);
+  for (const std::optional<absl::CivilDay>* day :
+       {&f.received_from, &f.received_to, &f.on}) {
+    if (*day && ((*day)->year() < 1 || (*day)->year() > 9999)) {
+      return absl::InvalidArgumentError("query: a date outside years 1..9999");
+    }
+  }
+  if (q.status() != v1::CASE_STATUS_UNSPECIFIED) {
+    TELLUS_ASSIGN_OR_RETURN(f.status, StatusOf(q.status()));
+  }
+  f.overdue_only = q.overdue_only();
+  if (q.overdue_stage() != v1::STAGE_UNSPECIFIED) {
+    TELLUS_ASSIGN_OR_RETURN(f.overdue_stage, StageArg(q.overdue_stage()));
+  }
+  if (!q.region().empty()) {
+    TELLUS_ASSIGN_OR_RETURN(Region region, ParseRegion(q.region()));
+    f.calendar = Calendar::ForRegion(region);
+  }
+  if (q.has_policy()) {
+    TELLUS_ASSIGN_OR_RETURN(f.policy, PolicyFromProto(q.policy()));
+  }
+  return f;
+}
+
+}  // namespace
+}  // namespace tellus
+
+int tellus_store_open(tellus_store** out, const char* path, int create,
+                      int busy_timeout_ms) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(path, "path");
+    tellus::StoreOptions options;
+    options.create = create != 0;
+    if (busy_timeout_ms >= 0) {
+      options.busy_timeout = absl::Milliseconds(busy_timeout_ms);
+    }
+    absl::StatusOr<tellus::Store> store = tellus::Store::Open(path, options);
+    if (!store.ok()) return Fail(store.status());
+    *out = tellus::Wrap(new tellus::StoreHandle{*std::move(store)});
+    return TELLUS_OK;
+  });
+}
+
+void tellus_store_free(tellus_store* store) { delete tellus::Unwrap(store); }
+
+int tellus_store_import_csv(void** out, size_t* out_size, tellus_store* store,
+                            const char* cases_path,
+                            const char* interactions_path, int strict) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(cases_path, "cases_path");
+    tellus::RejectList rejects;
+    tellus::StoreImportOptions options;
+    options.rejects = &rejects;
+    options.strict = strict != 0;
+    return tellus::ReturnImport(
+        tellus::Unwrap(store)->store.ImportCsv(
+            cases_path, interactions_path ? interactions_path : "", options),
+        rejects, out, out_size);
+  });
+}
+
+int tellus_store_import_data_dir(void** out, size_t* out_size,
+                                 tellus_store* store, const char* dir,
+                                 int strict) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(dir, "dir");
+    tellus::RejectList rejects;
+    tellus::StoreImportOptions options;
+    options.rejects = &rejects;
+    options.strict = strict != 0;
+    return tellus::ReturnImport(
+        tellus::Unwrap(store)->store.ImportDataDir(dir, options), rejects, out,
+        out_size);
+  });
+}
+
+int tellus_store_add_case(tellus_store* store, const void* case_bytes,
+                          size_t case_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(case_bytes, "case_bytes");
+    tellus::v1::Case c;
+    if (int rc = tellus::ParseMessage(case_bytes, case_size, "case", c);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::Status status = tellus::Unwrap(store)->store.AddCase(c);
+    return status.ok() ? TELLUS_OK : Fail(status);
+  });
+}
+
+int tellus_store_append_event(tellus_store* store, const char* ref,
+                              const void* event_bytes, size_t event_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(ref, "ref");
+    TELLUS_C_REQUIRE(event_bytes, "event_bytes");
+    tellus::v1::Event e;
+    if (int rc = tellus::ParseMessage(event_bytes, event_size, "event", e);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::Status status = tellus::Unwrap(store)->store.AppendEvent(ref, e);
+    return status.ok() ? TELLUS_OK : Fail(status);
+  });
+}
+
+int tellus_store_add_interaction(tellus_store* store,
+                                 const void* interaction_bytes,
+                                 size_t interaction_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(interaction_bytes, "interaction_bytes");
+    tellus::v1::Interaction i;
+    if (int rc = tellus::ParseMessage(interaction_bytes, interaction_size,
+                                      "interaction", i);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::Status status = tellus::Unwrap(store)->store.AddInteraction(i);
+    return status.ok() ? TELLUS_OK : Fail(status);
+  });
+}
+
+int tellus_store_get_case(void** out, size_t* out_size, tellus_store* store,
+                          const char* ref) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(ref, "ref");
+    absl::StatusOr<tellus::v1::Case> c =
+        tellus::Unwrap(store)->store.GetCase(ref);
+    if (!c.ok()) return Fail(c.status());
+    return tellus::ReturnMessage(*c, out, out_size);
+  });
+}
+
+int tellus_store_list_cases(void** out, size_t* out_size, tellus_store* store,
+                            const void* query, size_t query_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    tellus::v1::CaseQuery q;
+    if (int rc = tellus::ParseMessage(query, query_size, "query", q);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::StatusOr<tellus::CaseFilter> filter = tellus::FilterOf(q);
+    if (!filter.ok()) return Fail(filter.status());
+    absl::StatusOr<std::vector<tellus::ListedCase>> cases =
+        tellus::Unwrap(store)->store.ListCases(*filter);
+    if (!cases.ok()) return Fail(cases.status());
+    tellus::v1::CaseListing listing;
+    for (tellus::ListedCase& c : *cases) {
+      tellus::v1::ListedCase& m = *listing.add_cases();
+      *m.mutable_record() = std::move(c.record);
+      *m.mutable_state() =
+          tellus::FoldedMessage(c.state, filter->calendar, filter->policy);
+      for (const tellus::OverdueStep& step : c.overdue) {
+        tellus::v1::OverdueStep& o = *m.add_overdue();
+        o.set_stage(step.stage);
+        o.set_acknowledgement(step.acknowledgement);
+        *o.mutable_due() = tellus::ToProto(step.due);
+        o.set_working_days_late(step.working_days_late);
+        o.set_text(tellus::DescribeOverdue(step));
+      }
+    }
+    return tellus::ReturnMessage(listing, out, out_size);
+  });
+}
+
+int tellus_store_load_dataset(tellus_dataset** out, tellus_store* store) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(store, "store");
+    tellus::Store& s = tellus::Unwrap(store)->store;
+    absl::StatusOr<tellus::Dataset> data = s.LoadDataset();
+    if (!data.ok()) return Fail(data.status());
+    tellus::ImportSummary summary;
+    summary.cases.file = summary.interactions.file = s.path();
+    summary.cases.read = summary.cases.accepted =
+        static_cast<int64_t>(data->cases().size());
+    summary.interactions.read = summary.interactions.accepted =
+        static_cast<int64_t>(data->interactions().size());
+    summary.unlinked_interactions = data->unlinked_interactions();
+    return tellus::NewDataset(*std::move(data), summary, tellus::RejectList(),
+                              out);
+  });
+}
+
+int tellus_store_export(tellus_store* store, const char* dir) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(dir, "dir");
+    absl::Status status = tellus::Unwrap(store)->store.ExportTo(dir);
+    return status.ok() ? TELLUS_OK : Fail(status);
+  });
+}
+
+int tellus_store_anonymise(void** out, size_t* out_size, tellus_store* store,
+                           int32_t closed_before, int dry_run) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    absl::StatusOr<absl::CivilDay> day =
+        tellus::DateArg(closed_before, "closed_before");
+    if (!day.ok()) return Fail(day.status());
+    tellus::RetentionRequest request;
+    request.closed_before = *day;
+    request.dry_run = dry_run != 0;
+    absl::StatusOr<tellus::RetentionSummary> summary =
+        tellus::Unwrap(store)->store.Anonymise(request);
+    if (!summary.ok()) return Fail(summary.status());
+    tellus::v1::RetentionSummary message;
+    for (const std::string& ref : summary->cases) message.add_cases(ref);
+    message.set_fields_cleared(summary->fields_cleared);
+    message.set_interactions(summary->interactions);
+    message.set_dry_run(request.dry_run);
+    return tellus::ReturnMessage(message, out, out_size);
+  });
+}
+
+int tellus_store_subject_access(void** out, size_t* out_size,
+                                tellus_store* store, const char* customer) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(customer, "customer");
+    absl::StatusOr<tellus::v1::SubjectAccessExport> data =
+        tellus::Unwrap(store)->store.SubjectAccess(customer);
+    if (!data.ok()) return Fail(data.status());
+    return tellus::ReturnMessage(*data, out, out_size);
+  });
+}
+
+int tellus_store_check(tellus_store* store) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(store, "store");
+    absl::Status status = tellus::Unwrap(store)->store.CheckIntegrity();
+    return status.ok() ? TELLUS_OK : Fail(status);
+  });
 }

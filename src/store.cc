@@ -265,7 +265,7 @@ struct store_internal::Connection {
     switch (rc & 0xff) {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
-        return absl::UnavailableError(absl::StrCat(
+        return absl::AbortedError(absl::StrCat(
             where, "the database is busy: another process is writing to it ",
             "(waited ", absl::FormatDuration(options.busy_timeout), " while ",
             doing, "); try again when it has finished"));

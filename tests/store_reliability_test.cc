@@ -429,11 +429,11 @@ TEST(StoreReliabilityTest, ASecondWriterWaitsOrFailsClearly) {
   *lesson.mutable_when()->mutable_date() = ToProto(absl::CivilDay(2023, 8, 1));
   lesson.mutable_lesson_learnt();
   absl::Status busy = store->AppendEvent("B0-C00001", lesson);
-  EXPECT_EQ(busy.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(busy.code(), absl::StatusCode::kAborted);
   EXPECT_THAT(busy.message(), HasSubstr("the database is busy"));
   absl::StatusOr<StoreImportSummary> import =
       store->ImportCsv(more.cases, more.interactions);
-  EXPECT_EQ(import.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(import.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(import.status().message(), HasSubstr("the database is busy"));
   EXPECT_EQ(Held(path, 1), std::make_pair(int64_t{0}, int64_t{0}));
 

@@ -28,8 +28,8 @@
 // file as it was before its transaction. Concurrency: any number of readers
 // and one writer at a time, across threads (one Store each) and processes. A
 // writer waits up to `busy_timeout` for another writer, then fails with
-// "the database is busy". A Store object is not thread-safe: open one per
-// thread.
+// "the database is busy" (absl::StatusCode::kAborted: try again later). A Store
+// object is not thread-safe: open one per thread.
 //
 // Idempotent imports. A record's key is its case reference or interaction
 // id, and an event's is the SHA-256 of its serialized form (within its

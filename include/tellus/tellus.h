@@ -38,8 +38,9 @@
  *
  * Handles
  *   Every object is an opaque handle (tellus_calendar, tellus_dataset,
- *   tellus_partial) created by a tellus_*_new / tellus_*_from_* / compute
- *   function and destroyed by the matching tellus_*_free, which accepts NULL.
+ *   tellus_partial, tellus_store) created by a tellus_*_new / _from_* /
+ *   _open / compute function and destroyed by the matching tellus_*_free,
+ *   which accepts NULL.
  *   No struct of domain data crosses this boundary: cases, settings, reports
  *   and partial aggregates cross as serialized protobuf bytes of the
  *   tellus.v1 schema (proto/tellus/v1) as a pointer and a size, so the
@@ -88,7 +89,9 @@
  *       tellus_partial_report, and the `other` of tellus_partial_merge.
  *   Two calls need their handle to themselves: tellus_partial_merge, which
  *   changes its `into` partial, and tellus_*_free, after which the handle is
- *   gone.
+ *   gone. A store handle is one connection to the store's file: use it from
+ *   one thread at a time, and open one handle per thread (any number of
+ *   handles, in any processes, may read one store while one writes).
  */
 #ifndef TELLUS_TELLUS_H_
 #define TELLUS_TELLUS_H_
@@ -151,6 +154,9 @@
 #define TELLUS_E_NO_MEMORY (-7)
 /* A bug in tellus: please report it with the message. */
 #define TELLUS_E_INTERNAL (-8)
+/* A store another process is writing to, beyond the busy timeout: nothing
+ * was changed; try again when that process has finished. */
+#define TELLUS_E_BUSY (-9)
 
 /* Output formats of tellus_report_render. */
 #define TELLUS_FORMAT_JSON 1     /* FORMATS.md's report contract */
@@ -444,6 +450,109 @@ TELLUS_API int tellus_partial_report(void** out, size_t* out_size,
 
 /* Frees a partial; NULL is ignored. */
 TELLUS_API void tellus_partial_free(tellus_partial* partial);
+
+/* ------------------------------------------------------------------------
+ * The store: an append-only case register in one SQLite file
+ *
+ * Cases with their event logs and interactions, kept for years: nothing is
+ * updated in place (a correction is a new event), every import is one
+ * transaction (all of it or none of it) and importing the same records
+ * again adds nothing. Writes are on disk when the call returns. A writer
+ * waits for another up to the busy timeout, then fails with TELLUS_E_BUSY.
+ * A damaged file fails with TELLUS_E_MALFORMED and a message saying so.
+ * ------------------------------------------------------------------------ */
+
+typedef struct tellus_store tellus_store;
+
+/* Opens the store at `path`, creating the file (and its schema) when it is
+ * missing unless `create` is 0. `busy_timeout_ms` is how long a write waits
+ * for another writer (negative: the default, 10 seconds). Fails with
+ * TELLUS_E_NOT_FOUND for a missing store when `create` is 0, and with
+ * TELLUS_E_FAILED_PRECONDITION for a file that is not a tellus store or was
+ * written by a newer tellus. Free it with tellus_store_free. */
+TELLUS_API int tellus_store_open(tellus_store** out, const char* path,
+                                 int create, int busy_timeout_ms);
+
+/* Closes a store; NULL is ignored. */
+TELLUS_API void tellus_store_free(tellus_store* store);
+
+/* Imports CSV exports (FORMATS.md): `cases_path`, and `interactions_path`
+ * unless NULL, in one transaction. Bad rows are rejected; a record the
+ * store holds identically is counted as present; a case held with the same
+ * header gains the file's new events when the state machine accepts them;
+ * anything else the store holds differently is a conflict, refused like a
+ * rejected row. With `strict` non-zero any rejected row or conflict fails
+ * the call (TELLUS_E_FAILED_PRECONDITION) and nothing is written. *out is a
+ * serialized tellus.v1.StoreImportSummary, with the rejects. */
+TELLUS_API int tellus_store_import_csv(void** out, size_t* out_size,
+                                       tellus_store* store,
+                                       const char* cases_path,
+                                       const char* interactions_path,
+                                       int strict);
+
+/* The same for a data directory written by `tellus import --out DIR`. A
+ * record that does not validate fails the whole import. */
+TELLUS_API int tellus_store_import_data_dir(void** out, size_t* out_size,
+                                            tellus_store* store,
+                                            const char* dir, int strict);
+
+/* Adds a new case (a serialized tellus.v1.Case, with its events), validated
+ * by the state machine. A reference the store holds is
+ * TELLUS_E_INVALID_ARGUMENT (append events to it instead). */
+TELLUS_API int tellus_store_add_case(tellus_store* store,
+                                     const void* case_bytes, size_t case_size);
+
+/* Appends one event (a serialized tellus.v1.Event) to the case `ref`; the
+ * stored history plus the event must be one the state machine accepts, or
+ * the call fails with TELLUS_E_INVALID_ARGUMENT and the rule broken. */
+TELLUS_API int tellus_store_append_event(tellus_store* store, const char* ref,
+                                         const void* event_bytes,
+                                         size_t event_size);
+
+/* Adds a new interaction (a serialized tellus.v1.Interaction). */
+TELLUS_API int tellus_store_add_interaction(tellus_store* store,
+                                            const void* interaction_bytes,
+                                            size_t interaction_size);
+
+/* The case `ref` with its whole history: *out is a serialized
+ * tellus.v1.Case. TELLUS_E_NOT_FOUND when the store does not hold it. */
+TELLUS_API int tellus_store_get_case(void** out, size_t* out_size,
+                                     tellus_store* store, const char* ref);
+
+/* The cases a serialized tellus.v1.CaseQuery selects (NULL and 0: all), by
+ * directorate, type, customer, date received, status, and what is overdue
+ * on a day: *out is a serialized tellus.v1.CaseListing. */
+TELLUS_API int tellus_store_list_cases(void** out, size_t* out_size,
+                                       tellus_store* store, const void* query,
+                                       size_t query_size);
+
+/* Everything the store holds, from one snapshot, as a data set to report
+ * on (its summary counts the cases and interactions loaded). */
+TELLUS_API int tellus_store_load_dataset(tellus_dataset** out,
+                                         tellus_store* store);
+
+/* Writes everything to a data directory (length-delimited protobuf
+ * streams), from one snapshot. */
+TELLUS_API int tellus_store_export(tellus_store* store, const char* dir);
+
+/* Anonymises cases closed before `closed_before` (yyyymmdd): blanks the
+ * customer, staff, free text and unknown columns' values of the cases and
+ * their interactions, in one transaction, each case in the audit table.
+ * Report figures do not change. With `dry_run` non-zero nothing changes.
+ * *out is a serialized tellus.v1.RetentionSummary. */
+TELLUS_API int tellus_store_anonymise(void** out, size_t* out_size,
+                                      tellus_store* store,
+                                      int32_t closed_before, int dry_run);
+
+/* Everything the store holds about the customer `customer`: *out is a
+ * serialized tellus.v1.SubjectAccessExport. */
+TELLUS_API int tellus_store_subject_access(void** out, size_t* out_size,
+                                           tellus_store* store,
+                                           const char* customer);
+
+/* Checks the file's integrity: TELLUS_E_MALFORMED, listing the problems,
+ * when it is damaged. */
+TELLUS_API int tellus_store_check(tellus_store* store);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -26,6 +26,11 @@ The Python face of libtellus, through its stable C ABI. Domain data is the
 
     tellus.add_working_days(datetime.date(2023, 5, 5), 1)  # 2023-05-09
 
+    # The store: an append-only case register in one SQLite file.
+    with tellus.Store("council.tellus") as store:
+        store.import_csv("cases.csv", "interactions.csv")  # again: 0 new
+        store.report(period="2023/24", as_of="2024-06-30")
+
 Errors are :class:`tellus.Error` subclasses carrying the library's message.
 The library is found through ``TELLUS_LIBRARY``, next to the package, in the
 build tree, or on the system's library path.
@@ -52,6 +57,7 @@ from .dataset import (
     report_settings,
 )
 from .errors import (
+    BusyError,
     Error,
     FailedPreconditionError,
     FileAccessError,
@@ -63,6 +69,7 @@ from .errors import (
     UnsupportedError,
 )
 from .report import Report, metric, metric_values, report_to_dict
+from .store import Store
 
 __version__ = "0.1.0"
 
@@ -72,6 +79,7 @@ library_version: str = _native.lib.tellus_version().decode()
 library_path: str = _native.library_path
 
 __all__ = [
+    "BusyError",
     "Calendar",
     "Dataset",
     "Error",
@@ -85,6 +93,7 @@ __all__ = [
     "OutOfMemoryError",
     "Partial",
     "Report",
+    "Store",
     "UnsupportedError",
     "acknowledgement_due",
     "add_working_days",

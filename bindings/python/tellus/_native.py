@@ -115,6 +115,36 @@ _PROTOTYPES = {
         [_void_pp, _size_p, c_void_p, _bytes, c_size_t],
     ),
     "tellus_partial_free": (None, [c_void_p]),
+    # The store.
+    "tellus_store_open": (c_int, [_void_pp, c_char_p, c_int, c_int]),
+    "tellus_store_free": (None, [c_void_p]),
+    "tellus_store_import_csv": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_char_p, c_char_p, c_int],
+    ),
+    "tellus_store_import_data_dir": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_char_p, c_int],
+    ),
+    "tellus_store_add_case": (c_int, [c_void_p, _bytes, c_size_t]),
+    "tellus_store_append_event": (c_int, [c_void_p, c_char_p, _bytes, c_size_t]),
+    "tellus_store_add_interaction": (c_int, [c_void_p, _bytes, c_size_t]),
+    "tellus_store_get_case": (c_int, [_void_pp, _size_p, c_void_p, c_char_p]),
+    "tellus_store_list_cases": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, _bytes, c_size_t],
+    ),
+    "tellus_store_load_dataset": (c_int, [_void_pp, c_void_p]),
+    "tellus_store_export": (c_int, [c_void_p, c_char_p]),
+    "tellus_store_anonymise": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_int32, c_int],
+    ),
+    "tellus_store_subject_access": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_char_p],
+    ),
+    "tellus_store_check": (c_int, [c_void_p]),
 }
 
 # Constants of tellus.h.

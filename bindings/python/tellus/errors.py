@@ -26,6 +26,7 @@ __all__ = [
     "UnsupportedError",
     "OutOfMemoryError",
     "InternalError",
+    "BusyError",
 ]
 
 
@@ -95,6 +96,13 @@ class InternalError(Error):
     status = -8
 
 
+class BusyError(Error, OSError):
+    """A store another process is writing to, beyond the busy timeout:
+    nothing was changed; try again when that process has finished."""
+
+    status = -9
+
+
 _BY_STATUS: Dict[int, Type[Error]] = {
     cls.status: cls  # type: ignore[misc]
     for cls in (
@@ -106,6 +114,7 @@ _BY_STATUS: Dict[int, Type[Error]] = {
         UnsupportedError,
         OutOfMemoryError,
         InternalError,
+        BusyError,
     )
 }
 
