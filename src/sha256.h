@@ -25,14 +25,19 @@ using Digest = std::array<uint8_t, 32>;
 
 class Sha256 {
  public:
-  Sha256();
+  // `portable`: never the processor's SHA instructions (tests compare).
+  explicit Sha256(bool portable = false);
   void Update(absl::string_view data);
   // The digest of everything updated so far; the object is then spent.
   Digest Finish();
 
- private:
-  void Block(const uint8_t* p);
+  // Whether this processor's SHA instructions are used.
+  static bool Accelerated();
 
+ private:
+  void Blocks(const uint8_t* p, size_t blocks);
+
+  bool portable_;
   std::array<uint32_t, 8> state_;
   std::array<uint8_t, 64> buffer_;
   size_t buffered_ = 0;

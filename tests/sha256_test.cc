@@ -1,6 +1,8 @@
 // SHA-256, the store's content address: the FIPS 180-4 test vectors.
 #include "../src/sha256.h"
 
+#include <cstdio>
+#include <random>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -28,6 +30,28 @@ TEST(Sha256Test, PiecewiseEqualsWhole) {
     h.Update(absl::string_view(text).substr(0, split));
     h.Update(absl::string_view(text).substr(split));
     EXPECT_EQ(h.Finish(), Sha256Of(text)) << split;
+  }
+}
+
+// The processor's SHA instructions, when there are any, and the portable
+// code give the same digests, whatever the lengths and the pieces.
+TEST(Sha256Test, AcceleratedEqualsPortable) {
+  std::printf("SHA instructions %s\n",
+              Sha256::Accelerated() ? "used" : "not available");
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::string text(std::uniform_int_distribution<int>(0, 3000)(rng), '\0');
+    for (char& c : text) c = static_cast<char>(rng());
+    Sha256 fast, portable(/*portable=*/true);
+    size_t at = 0;
+    while (at < text.size()) {
+      const size_t n =
+          std::uniform_int_distribution<size_t>(1, text.size() - at)(rng);
+      fast.Update(absl::string_view(text).substr(at, n));
+      portable.Update(absl::string_view(text).substr(at, n));
+      at += n;
+    }
+    ASSERT_EQ(ToHex(fast.Finish()), ToHex(portable.Finish())) << round;
   }
 }
 
