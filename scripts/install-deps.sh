@@ -18,6 +18,8 @@ packages=(
   # example).
   tzdata python3 python3-protobuf python3-pytest python3-pip
   python3-setuptools python3-wheel python3-distributed
+  # The HTML report is checked in a real browser.
+  chromium
 )
 
 missing=()

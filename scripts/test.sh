@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs what tellus needs, then configures,
 # builds and runs every test in the release build and in the AddressSanitizer
-# + UBSan build (CMake workflow presets), and ends with ctest's summary of
-# each. Both run even if the first fails; the exit status is non-zero if
+# + UBSan build (CMake workflow presets), fuzzes every libFuzzer target for
+# a bounded time (TELLUS_FUZZ_SECONDS, default 60), and ends with ctest's
+# summary of each. Both run even if the first fails; the exit status is non-zero if
 # either failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,16 @@ for preset in "${presets[@]}"; do
   cmake --workflow --preset "${preset}" 2>&1 | tee "build/${preset}.log" \
     || status=1
 done
+
+# A bounded fuzzing run of every libFuzzer target (clang, ASan + UBSan).
+fuzz_seconds="${TELLUS_FUZZ_SECONDS:-60}"
+echo "==> fuzz: ${fuzz_seconds} s per fuzzer" >&2
+fuzz_result="fuzz: every fuzzer ran ${fuzz_seconds} s with no crash, leak or failed check"
+if ! scripts/fuzz.sh "${fuzz_seconds}" > build/fuzz.log 2>&1; then
+  fuzz_result="fuzz: FAILED (see build/fuzz.log)"
+  tail -n 30 build/fuzz.log
+  status=1
+fi
 
 echo
 echo "==> ctest summary"
@@ -38,6 +49,7 @@ for preset in "${presets[@]}"; do
   failed=$((failed + BASH_REMATCH[1]))
   passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
 done
+echo "${fuzz_result}"
 if [ "${complete}" -eq 1 ]; then
   echo "total: ${passed} passed, ${failed} failed"
 fi

@@ -230,7 +230,7 @@ TEST(ParseDateOrDateTimeTest, ThreadsAgreeWithTimeZone) {
       // Days far apart that share cache slots (1024 days apart).
       for (int i = 0; i < 4000; ++i) {
         const absl::CivilMinute m = absl::CivilMinute(2000 + k, 1, 1, 0, 0) +
-                                    i * 1024 * 24 * 60 / 7 + i * 37;
+                                    int64_t{i} * 1024 * 24 * 60 / 7 + i * 37;
         const std::string local = absl::FormatCivilTime(m);
         absl::StatusOr<EventTime> t = ParseDateOrDateTime(local);
         if (!t.ok() || t->at != London().At(absl::CivilSecond(m)).pre ||

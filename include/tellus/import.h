@@ -139,7 +139,6 @@ class CaseRowParser {
 
  private:
   CaseRowParser() = default;
-  const CsvHeader* header_ = nullptr;
   std::vector<std::string> names_;  // column names as written
   int ref_ = -1, type_ = -1, received_ = -1, directorate_ = -1;
   int service_ = -1, channel_ = -1, customer_ = -1, team_ = -1, staff_ = -1;

@@ -1,5 +1,7 @@
-// Renders an AnnualReport for people (text, Markdown) and programs (JSON).
+// Renders an AnnualReport for people (text, Markdown, HTML) and programs
+// (JSON).
 //
+//   absl::StatusOr<std::string> out = tellus::RenderReport(report, "html");
 //   absl::StatusOr<std::string> json = tellus::RenderJson(report);
 //   std::string text = tellus::RenderText(report);
 //   // "3730 complaints were received in 2023/24, compared with 3196 in
@@ -18,6 +20,12 @@
 #include "tellus/v1/report.pb.h"
 
 namespace tellus {
+
+// The report in one of the formats the CLI offers: "text", "markdown",
+// "json" or "html" (RenderHtml with default options). Any other format is
+// InvalidArgument, naming the formats there are.
+absl::StatusOr<std::string> RenderReport(const v1::AnnualReport& report,
+                                         absl::string_view format);
 
 // The proto3 JSON mapping with field names as in the .proto and every field
 // printed, zeros included (FORMATS.md's report contract).

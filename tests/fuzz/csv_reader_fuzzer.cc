@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "tellus/csv_reader.h"
 
 namespace {
@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(record.line > last_line, "line numbers increase");
     Check(record.line <= static_cast<int64_t>(newlines) + 1, "line in range");
     last_line = record.line;
-    Check(input.find(record.raw) != std::string::npos, "raw is input");
+    Check(absl::string_view(input).find(record.raw) != absl::string_view::npos,
+          "raw is input");
     Check(!record.blank || record.fields.empty(), "blank has no fields");
     Check(record.blank || !record.fields.empty(), "a record has a field");
     Check(record.error.empty() == (record.error_field < 0), "error field");

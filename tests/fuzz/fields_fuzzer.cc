@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "tellus/dates.h"
 #include "tellus/fields.h"

@@ -38,20 +38,6 @@ std::string LastCompleteFinancialYear(absl::Time now, int start_month) {
   return absl::StrFormat("%04d/%02d", start_year, (start_year + 1) % 100);
 }
 
-}  // namespace
-
-// Until the HTML renderer lands, the formats the library renders.
-absl::StatusOr<std::string> RenderReport(const v1::AnnualReport& report,
-                                         absl::string_view format) {
-  if (format == "json") return RenderJson(report);
-  if (format == "markdown") return RenderMarkdown(report);
-  if (format == "text") return RenderText(report);
-  return absl::InvalidArgumentError(
-      absl::StrCat("format '", format, "' is not available"));
-}
-
-namespace {
-
 absl::Status RunReport(const ReportOptions& o) {
   const absl::Time now = absl::Now();
   v1::ReportSettings request;

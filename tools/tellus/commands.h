@@ -27,10 +27,6 @@ void AddValidateCommand(CLI::App& app);   // validate
 void AddDemoCommands(CLI::App& app);      // generate, demo
 void AddImportCommand(CLI::App& app);     // import
 
-// Renders a report in a format the CLI offers (text, markdown, json, html).
-absl::StatusOr<std::string> RenderReport(const v1::AnnualReport& report,
-                                         absl::string_view format);
-
 }  // namespace tellus::cli
 
 #endif  // TELLUS_TOOLS_TELLUS_COMMANDS_H_
