@@ -1,6 +1,7 @@
 #include "tellus/aggregate.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -115,108 +116,193 @@ absl::StatusOr<absl::Time> ParseAsOf(absl::string_view text) {
                    "(YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])"));
 }
 
-// Everything the kernels need, precomputed from the settings.
-class Kernel {
- public:
-  Kernel(const AggregationSettings& s, const Dataset& data)
-      : settings_(s),
-        data_(data),
-        as_of_(absl::ToUnixSeconds(s.as_of)),
-        as_of_day_(DayNumber(LondonDate(s.as_of))) {
-    const std::vector<Period> periods =
-        PeriodsEndingWith(s.period, kPeriodsKept);
-    first_day_ = DayNumber(periods.front().start);
-    const int32_t last_day = DayNumber(s.period.end);
-    period_of_day_.assign(last_day - first_day_ + 1, -1);
-    month_of_day_.assign(period_of_day_.size(), -1);
-    for (int i = 0; i < kPeriodsKept; ++i) {
-      const Period& p = periods[kPeriodsKept - 1 - i];  // i = 0 is P
-      for (int32_t d = DayNumber(p.start); d <= DayNumber(p.end); ++d) {
-        period_of_day_[d - first_day_] = static_cast<int8_t>(i);
-      }
-    }
-    const absl::CivilMonth first_month(s.period.start);
-    for (int32_t d = DayNumber(s.period.start); d <= last_day; ++d) {
-      month_of_day_[d - first_day_] = static_cast<int32_t>(
-          absl::CivilMonth(FromDayNumber(d)) - first_month);
-    }
-  }
+}  // namespace
+
+namespace aggregate_internal {
+
+// Everything per day that the kernels look up, computed once from the
+// settings: the period and month of each day of the five periods, and
+// working-day arithmetic as two array lookups. Immutable, so partials copied
+// from one another (one per thread) share it.
+struct DayTables {
+  explicit DayTables(const AggregationSettings& s);
 
   // Period index (0 = P) of a day, or -1 outside the five periods.
   int PeriodOf(int32_t day) const {
-    if (day == kNoDay) return -1;
-    const int64_t offset = int64_t{day} - first_day_;
-    if (offset < 0 || offset >= static_cast<int64_t>(period_of_day_.size())) {
-      return -1;
-    }
-    return period_of_day_[offset];
+    // Unsigned: a day before first_day wraps to a large offset.
+    const uint32_t offset =
+        static_cast<uint32_t>(day) - static_cast<uint32_t>(first_day);
+    return offset < period_of.size() ? period_of[offset] : -1;
   }
-  int MonthOf(int32_t day) const { return month_of_day_[day - first_day_]; }
+  // Month of P (0 = its first) of a day in P.
+  int MonthOf(int32_t day) const { return month_of[day - first_day]; }
+
+  // Calendar::AddWorkingDays on day numbers, n >= 0.
+  int32_t AddWorkingDays(int32_t day, int n) const {
+    const uint32_t offset =
+        static_cast<uint32_t>(day) - static_cast<uint32_t>(wd_first);
+    if (ABSL_PREDICT_TRUE(offset < wd_count.size() && n >= 0)) {
+      // The n-th working day after `day` is the working day whose running
+      // count is `day`'s count plus n (`day` itself never counts).
+      const size_t target = static_cast<size_t>(wd_count[offset]) + n;
+      if (target < wd_nth.size()) return wd_first + wd_nth[target];
+    }
+    return DayNumber(calendar.AddWorkingDays(FromDayNumber(day), n));
+  }
+
+  Calendar calendar;
+  TimescalePolicy policy;
+  int64_t as_of = 0;  // unix seconds
+  int32_t as_of_day = 0;
+  int32_t first_day = 0;          // first day of the oldest period
+  std::vector<int8_t> period_of;  // per day from first_day
+  std::vector<int16_t> month_of;  // per day from first_day (P only)
+  int months = 0;                 // months of P
+  // The interaction kernel's slot of each day: its month for a day of P,
+  // months + p - 1 for a day of earlier period p, months + 4 otherwise;
+  // slot_of[period_of.size()] is that last, for days past the table.
+  std::vector<uint16_t> slot_of;
+  int slots = 0;
+  // Working days over [wd_first, wd_first + wd_count.size()): wd_count[i]
+  // counts those in [wd_first, wd_first + i]; wd_nth[k] is the offset of
+  // the one whose count is k. Days outside go through the Calendar.
+  int32_t wd_first = 0;
+  std::vector<int32_t> wd_count;
+  std::vector<int32_t> wd_nth;
+};
+
+DayTables::DayTables(const AggregationSettings& s)
+    : calendar(s.calendar),
+      policy(s.policy),
+      as_of(absl::ToUnixSeconds(s.as_of)),
+      as_of_day(DayNumber(LondonDate(s.as_of))) {
+  const std::vector<Period> periods = PeriodsEndingWith(s.period, kPeriodsKept);
+  first_day = DayNumber(periods.front().start);
+  const int32_t last_day = DayNumber(s.period.end);
+  const size_t n = static_cast<size_t>(last_day - first_day + 1);
+  period_of.assign(n, -1);
+  month_of.assign(n, -1);
+  for (int i = 0; i < kPeriodsKept; ++i) {
+    const Period& p = periods[kPeriodsKept - 1 - i];  // i = 0 is P
+    for (int32_t d = DayNumber(p.start); d <= DayNumber(p.end); ++d) {
+      period_of[d - first_day] = static_cast<int8_t>(i);
+    }
+  }
+  const absl::CivilMonth first_month(s.period.start);
+  months = static_cast<int>(absl::CivilMonth(s.period.end) - first_month) + 1;
+  slots = months + kPeriodsKept;
+  slot_of.assign(n + 1, static_cast<uint16_t>(slots - 1));
+  absl::CivilDay civil = FromDayNumber(first_day);
+  for (size_t i = 0; i < n; ++i, ++civil) {
+    const int p = period_of[i];
+    if (p == 0) {
+      month_of[i] = static_cast<int16_t>(absl::CivilMonth(civil) - first_month);
+      slot_of[i] = static_cast<uint16_t>(month_of[i]);
+    } else if (p > 0) {
+      slot_of[i] = static_cast<uint16_t>(months + p - 1);
+    }
+  }
+
+  // Working days from a year before the five periods (complaints answered
+  // in them were mostly received after that) to some way past the as-of
+  // date or the period's end (due dates run on past both).
+  wd_first = first_day - 400;
+  const int32_t wd_last =
+      std::min(std::max(as_of_day, last_day), last_day + 3660) + 800;
+  wd_count.resize(static_cast<size_t>(wd_last - wd_first + 1));
+  wd_nth.push_back(-1);  // no working day has count 0
+  int32_t count = 0;
+  civil = FromDayNumber(wd_first);
+  for (size_t i = 0; i < wd_count.size(); ++i, ++civil) {
+    if (calendar.IsWorkingDay(civil)) {
+      ++count;
+      wd_nth.push_back(static_cast<int32_t>(i));
+    }
+    wd_count[i] = count;
+  }
+}
+
+}  // namespace aggregate_internal
+
+namespace {
+
+using aggregate_internal::DayTables;
+
+// What the case kernel reads besides the columns.
+class Kernel {
+ public:
+  Kernel(const DayTables& t, const Dataset& data) : t_(t), data_(data) {}
+
+  int PeriodOf(int32_t day) const { return t_.PeriodOf(day); }
+  int MonthOf(int32_t day) const { return t_.MonthOf(day); }
 
   // The day of an event if it is seen at the as-of time, else kNoDay.
   int32_t SeenDay(const EventColumn& col, size_t row) const {
-    return col.SeenBy(row, as_of_) ? col.day[row] : kNoDay;
+    return col.SeenBy(row, t_.as_of) ? col.day[row] : kNoDay;
   }
   bool Seen(const EventColumn& col, size_t row) const {
-    return col.SeenBy(row, as_of_);
+    return col.SeenBy(row, t_.as_of);
   }
 
-  int32_t as_of_day() const { return as_of_day_; }
-  const AggregationSettings& settings() const { return settings_; }
+  int32_t as_of_day() const { return t_.as_of_day; }
   const Dataset& data() const { return data_; }
 
+  int32_t AcknowledgementDue(v1::Stage stage, int32_t start) const {
+    return t_.AddWorkingDays(start, t_.policy.ForStage(stage).acknowledge_days);
+  }
+
+  // timescales.h's ResponseDue and RespondedOnTime on day numbers.
   bool OnTime(v1::Stage stage, int32_t start, int32_t acknowledged,
               int32_t responded, int32_t extended_to) const {
-    const Calendar& cal = settings_.calendar;
-    const TimescalePolicy& policy = settings_.policy;
-    std::optional<absl::CivilDay> ack;
-    if (acknowledged != kNoDay) ack = FromDayNumber(acknowledged);
-    std::optional<absl::CivilDay> extension;
-    if (extended_to != kNoDay) extension = FromDayNumber(extended_to);
-    const absl::CivilDay due =
-        ResponseDue(cal, policy, stage, FromDayNumber(start), ack);
-    return RespondedOnTime(cal, policy, stage, due, FromDayNumber(responded),
-                           extension);
+    const StageTimescale& timescale = t_.policy.ForStage(stage);
+    const int32_t ack_due = AcknowledgementDue(stage, start);
+    // A late acknowledgement never buys time.
+    const int32_t clock =
+        acknowledged != kNoDay ? std::min(acknowledged, ack_due) : ack_due;
+    const int32_t due = t_.AddWorkingDays(clock, timescale.respond_days);
+    if (responded <= due) return true;
+    return extended_to != kNoDay &&
+           responded <=
+               std::min(extended_to,
+                        t_.AddWorkingDays(due, timescale.max_extension_days));
   }
 
  private:
-  const AggregationSettings& settings_;
+  const DayTables& t_;
   const Dataset& data_;
-  int64_t as_of_;
-  int32_t as_of_day_;
-  int32_t first_day_ = 0;
-  std::vector<int8_t> period_of_day_;
-  std::vector<int32_t> month_of_day_;
 };
 
 // METRICS.md's follow-up rules for a contact on `day` linked to complaint
-// `row`: chasing while a stage awaits its response; else "after response"
-// when 0..28 days after the latest response on or before it.
-enum class FollowUp { kNeither, kChasing, kAfterResponse };
+// `row`: chasing while a stage awaits its response (on or after its receipt
+// or escalation request, before that stage's response, not after a
+// withdrawal); else "after response" when 0..28 days after the latest
+// response on or before it. Written without branches: which way a follow-up
+// goes is data, and mispredicted branches cost more than the arithmetic.
+struct FollowUpClass {
+  bool chasing;
+  bool after_response;
+};
 
-FollowUp ClassifyFollowUp(const Kernel& k, size_t row, int32_t day) {
+FollowUpClass ClassifyFollowUp(const Kernel& k, size_t row, int32_t day) {
   const CaseTable& t = k.data().cases();
-  const int32_t received = k.SeenDay(t.received, row);
-  const int32_t s1 = k.SeenDay(t.s1_responded, row);
-  const int32_t escalated = k.SeenDay(t.s2_requested, row);
-  const int32_t s2 = k.SeenDay(t.s2_responded, row);
-  const int32_t withdrawn = k.SeenDay(t.withdrawn, row);
-  const bool after_withdrawal = withdrawn != kNoDay && day > withdrawn;
-  const bool awaiting_stage1 =
-      received != kNoDay && received <= day && (s1 == kNoDay || day < s1);
-  const bool awaiting_stage2 =
-      escalated != kNoDay && escalated <= day && (s2 == kNoDay || day < s2);
-  if (!after_withdrawal && (awaiting_stage1 || awaiting_stage2)) {
-    return FollowUp::kChasing;
-  }
-  int32_t latest = kNoDay;
-  if (s2 != kNoDay && s2 <= day) {
-    latest = s2;
-  } else if (s1 != kNoDay && s1 <= day) {
-    latest = s1;
-  }
-  if (latest != kNoDay && day - latest <= 28) return FollowUp::kAfterResponse;
-  return FollowUp::kNeither;
+  // An event not seen (or absent) as "never": a day after every real one.
+  auto seen = [&](const EventColumn& col) {
+    const int32_t d = k.SeenDay(col, row);
+    return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
+  };
+  const int32_t received = seen(t.received);
+  const int32_t s1 = seen(t.s1_responded);
+  const int32_t escalated = seen(t.s2_requested);
+  const int32_t s2 = seen(t.s2_responded);
+  const int32_t withdrawn = seen(t.withdrawn);
+  const bool awaiting_stage1 = (received <= day) & (day < s1);
+  const bool awaiting_stage2 = (escalated <= day) & (day < s2);
+  const bool chasing = (day <= withdrawn) & (awaiting_stage1 | awaiting_stage2);
+  const bool s2_before = s2 <= day;
+  const bool s1_before = s1 <= day;
+  const int32_t latest = s2_before ? s2 : s1;
+  const bool after = (s2_before | s1_before) & (day - latest <= 28);
+  return {chasing, !chasing && after};
 }
 
 }  // namespace
@@ -269,7 +355,8 @@ absl::StatusOr<AggregationSettings> ResolveSettings(
 }
 
 PartialAggregate::PartialAggregate(const AggregationSettings& settings)
-    : settings_(settings) {
+    : settings_(settings),
+      tables_(std::make_shared<const DayTables>(settings)) {
   const absl::CivilMonth first(settings.period.start);
   const absl::CivilMonth last(settings.period.end);
   months_.assign(static_cast<size_t>(last - first + 1), Counters{});
@@ -298,11 +385,9 @@ std::vector<uint32_t> PartialAggregate::MapCells(const Dataset& data) {
 }
 
 void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
-  const Kernel k(settings_, data);
+  const Kernel k(*tables_, data);
   const CaseTable& t = data.cases();
   std::vector<uint32_t> cell_of = MapCells(data);
-  const Calendar& cal = settings_.calendar;
-  const TimescalePolicy& policy = settings_.policy;
   for (size_t r = begin; r < end; ++r) {
     uint32_t& cell = cell_of[t.cell[r]];
     if (cell == UINT32_MAX) {
@@ -332,8 +417,7 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
       Counters& c = at(cell, received_in);
       if (k.Seen(t.s2_requested, r)) ++c[kCohortEscalated];
       if (k.Seen(t.first_lesson, r)) ++c[kCohortWithLessons];
-      const int32_t ack_due = DayNumber(cal.AddWorkingDays(
-          FromDayNumber(received), policy.stage1.acknowledge_days));
+      const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
       if (ack_due <= k.as_of_day()) {
         const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
         const bool withdrawn_unacknowledged = withdrawn != kNoDay &&
@@ -400,45 +484,107 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
       c[kRemedyPence] += t.remedy_pence[r];
     }
   }
+  learning_.AddCases(data, LearningWindow(settings_.period, settings_.as_of),
+                     begin, end);
 }
+
+void PartialAggregate::AddRestrictions(const Dataset& data, size_t begin,
+                                       size_t end) {
+  learning_.AddRestrictions(
+      data, LearningWindow(settings_.period, settings_.as_of), begin, end);
+}
+
+namespace {
+
+// Counts rows by (cell, slot) into hist[cell * slots + slot]: the whole
+// per-row work of interactions that are not linked to a case. Four
+// interleaved copies of the table, one per row of each group of four, so that
+// neighbouring rows of the same cell and month (common: rows are in time
+// order) do not wait on each other's increment.
+void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
+                 const DayTables& t, int64_t* hist, size_t hist_size) {
+  const uint16_t* slot_of = t.slot_of.data();
+  const uint32_t first = static_cast<uint32_t>(t.first_day);
+  const uint32_t past_end = static_cast<uint32_t>(t.period_of.size());
+  const uint32_t slots = static_cast<uint32_t>(t.slots);
+  // A day outside the table maps to the last entry (the "outside" slot);
+  // unsigned, a day before the first wraps round to a large offset.
+  auto key = [&](size_t i) {
+    const uint32_t offset =
+        std::min(static_cast<uint32_t>(day[i]) - first, past_end);
+    return cell[i] * slots + slot_of[offset];
+  };
+  int64_t* h0 = hist;
+  int64_t* h1 = hist + hist_size;
+  int64_t* h2 = hist + 2 * hist_size;
+  int64_t* h3 = hist + 3 * hist_size;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    ++h0[key(i)];
+    ++h1[key(i + 1)];
+    ++h2[key(i + 2)];
+    ++h3[key(i + 3)];
+  }
+  for (; i < n; ++i) ++h0[key(i)];
+  for (size_t k = 0; k < hist_size; ++k) hist[k] += h1[k] + h2[k] + h3[k];
+}
+
+}  // namespace
 
 void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
                                        size_t end) {
-  const Kernel k(settings_, data);
+  const DayTables& tables = *tables_;
   const InteractionTable& t = data.interactions();
-  const CaseTable& cases = data.cases();
+  const size_t n_cells = data.cells().size();
+  const size_t slots = static_cast<size_t>(tables.slots);
+  if (end <= begin) return;
+
+  // Every row: counted in its cell and slot (month of P, or earlier period).
+  std::vector<int64_t> hist(4 * n_cells * slots, 0);
+  CountBySlot(t.day.data() + begin, t.cell.data() + begin, end - begin, tables,
+              hist.data(), n_cells * slots);
   std::vector<uint32_t> cell_of = MapCells(data);
-  for (size_t r = begin; r < end; ++r) {
-    uint32_t& cell = cell_of[t.cell[r]];
-    if (ABSL_PREDICT_FALSE(cell == UINT32_MAX)) {
-      cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
-                                           data.cells().service(t.cell[r])));
+  const int months = tables.months;
+  for (size_t cell = 0; cell < n_cells; ++cell) {
+    const int64_t* h = &hist[cell * slots];
+    int64_t named = 0;  // rows of this cell, in any period or none
+    for (size_t k = 0; k < slots; ++k) named += h[k];
+    if (named == 0) continue;
+    // Only cells that rows use are named (as AddCases does).
+    const size_t mine =
+        CellFor(data.cells().directorate(cell), data.cells().service(cell));
+    cell_of[cell] = static_cast<uint32_t>(mine);
+    for (int m = 0; m < months; ++m) {
+      at(mine, 0)[kInteractions] += h[m];
+      months_[m][kInteractions] += h[m];
     }
+    for (int p = 1; p < kPeriodsKept; ++p) {
+      at(mine, p)[kInteractions] += h[months + p - 1];
+    }
+  }
+
+  // Rows linked to a case: the follow-up figures.
+  const Kernel k(tables, data);
+  const CaseTable& cases = data.cases();
+  const auto first_linked =
+      std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin);
+  for (size_t i = first_linked - t.linked_row.begin();
+       i < t.linked_row.size() && t.linked_row[i] < end; ++i) {
+    if (t.linked_kind[i] != v1::INTERACTION_KIND_FOLLOW_UP) continue;
+    const uint32_t r = t.linked_row[i];
     const int32_t day = t.day[r];
     const int p = k.PeriodOf(day);
     if (p < 0) continue;
-    Counters& c = at(cell, p);
-    ++c[kInteractions];
-    Counters* month = p == 0 ? &months_[k.MonthOf(day)] : nullptr;
-    if (month) ++(*month)[kInteractions];
-    const int32_t linked = t.case_index[r];
-    if (t.kind[r] != v1::INTERACTION_KIND_FOLLOW_UP || linked == kUnlinked) {
-      continue;
-    }
+    Counters& c = at(cell_of[t.cell[r]], p);
     ++c[kFollowUpContacts];
-    if (month) ++(*month)[kFollowUpContacts];
+    if (p == 0) ++months_[k.MonthOf(day)][kFollowUpContacts];
+    const int32_t linked = t.linked_case[i];
     if (cases.type[linked] != v1::CASE_TYPE_COMPLAINT) continue;
     ++c[kFollowUpsOnComplaints];
-    switch (ClassifyFollowUp(k, static_cast<size_t>(linked), day)) {
-      case FollowUp::kChasing:
-        ++c[kFollowUpChasing];
-        break;
-      case FollowUp::kAfterResponse:
-        ++c[kFollowUpAfterResponse];
-        break;
-      case FollowUp::kNeither:
-        break;
-    }
+    const FollowUpClass f =
+        ClassifyFollowUp(k, static_cast<size_t>(linked), day);
+    c[kFollowUpChasing] += f.chasing;
+    c[kFollowUpAfterResponse] += f.after_response;
   }
 }
 
@@ -483,6 +629,7 @@ absl::Status PartialAggregate::Merge(const PartialAggregate& other) {
       months_[m][i] += other.months_[m][i];
     }
   }
+  learning_.Merge(other.learning_);
   return absl::OkStatus();
 }
 
@@ -513,6 +660,7 @@ v1::PartialAggregate PartialAggregate::ToProto() const {
     month.set_month(absl::StrFormat("%04d-%02d", civil.year(), civil.month()));
     for (int64_t v : months_[m]) month.mutable_counts()->add_values(v);
   }
+  *out.mutable_learning() = learning_.ToProto();
   return out;
 }
 
@@ -573,12 +721,15 @@ absl::StatusOr<PartialAggregate> PartialAggregate::FromProto(
         read(proto.months(m).counts(), out.months_[m],
              absl::StrCat("month ", proto.months(m).month())));
   }
+  TELLUS_ASSIGN_OR_RETURN(out.learning_,
+                          LearningPartial::FromProto(proto.learning()));
   return out;
 }
 
 bool operator==(const PartialAggregate& a, const PartialAggregate& b) {
   if (MergeKey(a.settings_) != MergeKey(b.settings_)) return false;
   if (a.months_ != b.months_) return false;
+  if (!(a.learning_ == b.learning_)) return false;
   using Cells =
       std::map<std::pair<std::string, std::string>, std::vector<Counters>>;
   auto cells = [](const PartialAggregate& p) {
@@ -609,6 +760,9 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
     parts[i].AddCases(data, n_cases * i / threads, n_cases * (i + 1) / threads);
     parts[i].AddInteractions(data, n_interactions * i / threads,
                              n_interactions * (i + 1) / threads);
+    const size_t n_restrictions = data.learning().restrictions.size();
+    parts[i].AddRestrictions(data, n_restrictions * i / threads,
+                             n_restrictions * (i + 1) / threads);
   };
   if (threads == 1) {
     work(0);

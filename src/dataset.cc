@@ -1,29 +1,35 @@
 #include "tellus/dataset.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
-namespace {
-
-std::string CellKey(absl::string_view directorate, absl::string_view service) {
-  return absl::StrCat(directorate, absl::string_view("\0", 1), service);
-}
-
-}  // namespace
-
 CellDictionary::CellDictionary() { cells_.emplace_back("", ""); }
 
 uint32_t CellDictionary::Intern(absl::string_view directorate,
                                 absl::string_view service) {
+  std::string scratch;
+  return Intern(directorate, service, scratch);
+}
+
+uint32_t CellDictionary::Intern(absl::string_view directorate,
+                                absl::string_view service,
+                                std::string& scratch) {
   if (directorate.empty()) return kNoDirectorate;
-  std::string key = CellKey(directorate, service);
-  auto [it, inserted] =
-      index_.try_emplace(std::move(key), static_cast<uint32_t>(cells_.size()));
-  if (inserted) cells_.emplace_back(directorate, service);
-  return it->second;
+  scratch.assign(directorate.data(), directorate.size());
+  scratch.push_back('\0');
+  scratch.append(service.data(), service.size());
+  // Heterogeneous lookup first: a known cell costs no allocation.
+  if (auto it = index_.find(absl::string_view(scratch)); it != index_.end()) {
+    return it->second;
+  }
+  const uint32_t cell = static_cast<uint32_t>(cells_.size());
+  index_.emplace(scratch, cell);
+  cells_.emplace_back(directorate, service);
+  return cell;
 }
 
 void EventColumn::Append(const std::optional<EventTime>& t) {
@@ -42,15 +48,41 @@ std::optional<uint32_t> Dataset::FindCase(absl::string_view ref) const {
   return it->second;
 }
 
+int32_t InteractionTable::CaseOf(size_t row) const {
+  const auto it = std::lower_bound(linked_row.begin(), linked_row.end(), row);
+  if (it == linked_row.end() || *it != row) return kUnlinked;
+  return linked_case[it - linked_row.begin()];
+}
+
+namespace {
+
+template <typename T>
+size_t Bytes(const std::vector<T>& column) {
+  return column.capacity() * sizeof(T);
+}
+
+size_t Bytes(const EventColumn& column) {
+  return Bytes(column.day) + Bytes(column.seen_from);
+}
+
+}  // namespace
+
 size_t Dataset::ColumnBytes() const {
   const InteractionTable& i = interactions_;
-  const size_t interaction_bytes = i.day.capacity() * sizeof(int32_t) +
-                                   i.cell.capacity() * sizeof(uint32_t) +
-                                   i.kind.capacity() +
-                                   i.case_index.capacity() * sizeof(int32_t);
-  // 12 event columns of 12 bytes, 8 one-byte columns, cell and remedy.
-  const size_t case_bytes = cases_.size() * (12 * 12 + 8 + 4 + 8);
-  return interaction_bytes + case_bytes;
+  const CaseTable& c = cases_;
+  size_t bytes = Bytes(i.day) + Bytes(i.cell) + Bytes(i.linked_row) +
+                 Bytes(i.linked_case) + Bytes(i.linked_kind);
+  for (const EventColumn* e :
+       {&c.received, &c.s1_acknowledged, &c.s1_extended_to, &c.s1_responded,
+        &c.s2_requested, &c.s2_acknowledged, &c.s2_extended_to, &c.s2_responded,
+        &c.withdrawn, &c.ombudsman_referred, &c.ombudsman_decided,
+        &c.first_lesson}) {
+    bytes += Bytes(*e);
+  }
+  bytes += Bytes(c.cell) + Bytes(c.type) + Bytes(c.s1_outcome) +
+           Bytes(c.s2_outcome) + Bytes(c.ombudsman_body) +
+           Bytes(c.ombudsman_decision) + Bytes(c.remedy_pence);
+  return bytes;
 }
 
 absl::Status DatasetBuilder::AddCase(const v1::Case& c) {
@@ -66,7 +98,8 @@ absl::Status DatasetBuilder::AddCase(const v1::Case& c, const CaseState& s) {
   }
   CaseTable& t = data_.cases_;
   t.ref.push_back(c.ref());
-  t.cell.push_back(data_.cells_.Intern(c.directorate(), c.service()));
+  t.cell.push_back(
+      data_.cells_.Intern(c.directorate(), c.service(), cell_key_));
   t.type.push_back(static_cast<uint8_t>(s.type));
   t.received.Append(s.received);
   t.s1_acknowledged.Append(s.stage1.acknowledged);
@@ -91,7 +124,12 @@ absl::Status DatasetBuilder::AddCase(const v1::Case& c, const CaseState& s) {
   t.ombudsman_body.push_back(static_cast<uint8_t>(s.ombudsman_body));
   t.ombudsman_decision.push_back(static_cast<uint8_t>(s.ombudsman_decision));
   t.remedy_pence.push_back(s.remedy_pence.value_or(0));
+  data_.learning_.AddCase(c);
   return absl::OkStatus();
+}
+
+absl::Status DatasetBuilder::AddRestriction(const v1::Restriction& r) {
+  return data_.learning_.AddRestriction(r);
 }
 
 absl::Status DatasetBuilder::AddInteraction(const v1::Interaction& i) {
@@ -121,38 +159,125 @@ void DatasetBuilder::AddInteraction(absl::CivilDay day,
   InteractionTable& t = data_.interactions_;
   const uint32_t row = static_cast<uint32_t>(t.day.size());
   t.day.push_back(DayNumber(day));
-  t.cell.push_back(data_.cells_.Intern(directorate, service));
-  t.kind.push_back(static_cast<uint8_t>(kind));
-  int32_t linked = kUnlinked;
-  if (!case_ref.empty()) {
-    if (auto found = data_.FindCase(case_ref)) {
-      linked = static_cast<int32_t>(*found);
-    } else {
-      pending_links_.emplace_back(row, std::string(case_ref));
-    }
+  t.cell.push_back(data_.cells_.Intern(directorate, service, cell_key_));
+  if (case_ref.empty()) return;
+  if (auto found = data_.FindCase(case_ref)) {
+    t.linked_row.push_back(row);
+    t.linked_case.push_back(static_cast<int32_t>(*found));
+    t.linked_kind.push_back(static_cast<uint8_t>(kind));
+  } else {
+    pending_links_.push_back(
+        {row, static_cast<uint8_t>(kind), std::string(case_ref)});
   }
-  t.case_index.push_back(linked);
 }
 
 void DatasetBuilder::Reserve(size_t cases, size_t interactions) {
   InteractionTable& t = data_.interactions_;
   t.day.reserve(interactions);
   t.cell.reserve(interactions);
-  t.kind.reserve(interactions);
-  t.case_index.reserve(interactions);
   data_.cases_.ref.reserve(cases);
   data_.case_rows_.reserve(cases);
 }
 
-Dataset DatasetBuilder::Build() && {
-  for (const auto& [row, ref] : pending_links_) {
-    if (auto found = data_.FindCase(ref)) {
-      data_.interactions_.case_index[row] = static_cast<int32_t>(*found);
+namespace {
+
+template <typename T>
+void Shrink(std::vector<T>& column) {
+  column.shrink_to_fit();
+}
+
+void Shrink(EventColumn& column) {
+  Shrink(column.day);
+  Shrink(column.seen_from);
+}
+
+}  // namespace
+
+const Dataset& DatasetBuilder::Peek() {
+  ResolvePendingLinks();
+  return data_;
+}
+
+void DatasetBuilder::ClearInteractions() {
+  InteractionTable& t = data_.interactions_;
+  // clear() keeps the capacity: the next chunk reuses the memory.
+  t.day.clear();
+  t.cell.clear();
+  t.linked_row.clear();
+  t.linked_case.clear();
+  t.linked_kind.clear();
+  pending_links_.clear();
+}
+
+void DatasetBuilder::ResolvePendingLinks() {
+  InteractionTable& t = data_.interactions_;
+  // Links resolved now join the others in row order.
+  std::vector<std::pair<uint32_t, size_t>> resolved;  // row, pending index
+  for (size_t i = 0; i < pending_links_.size(); ++i) {
+    if (data_.FindCase(pending_links_[i].case_ref)) {
+      resolved.emplace_back(pending_links_[i].row, i);
     } else {
       ++data_.unlinked_;
     }
   }
+  if (!resolved.empty()) {
+    const size_t n = t.linked_row.size() + resolved.size();
+    std::vector<uint32_t> rows;
+    std::vector<int32_t> cases;
+    std::vector<uint8_t> kinds;
+    rows.reserve(n);
+    cases.reserve(n);
+    kinds.reserve(n);
+    size_t a = 0;
+    for (const auto& [row, i] : resolved) {
+      for (; a < t.linked_row.size() && t.linked_row[a] < row; ++a) {
+        rows.push_back(t.linked_row[a]);
+        cases.push_back(t.linked_case[a]);
+        kinds.push_back(t.linked_kind[a]);
+      }
+      rows.push_back(row);
+      cases.push_back(
+          static_cast<int32_t>(*data_.FindCase(pending_links_[i].case_ref)));
+      kinds.push_back(pending_links_[i].kind);
+    }
+    for (; a < t.linked_row.size(); ++a) {
+      rows.push_back(t.linked_row[a]);
+      cases.push_back(t.linked_case[a]);
+      kinds.push_back(t.linked_kind[a]);
+    }
+    t.linked_row = std::move(rows);
+    t.linked_case = std::move(cases);
+    t.linked_kind = std::move(kinds);
+  }
   pending_links_.clear();
+}
+
+Dataset DatasetBuilder::Build() && {
+  ResolvePendingLinks();
+  InteractionTable& t = data_.interactions_;
+  // The columns are final: give back what growth reserved, so that the
+  // data set holds what ColumnBytes says.
+  Shrink(t.day);
+  Shrink(t.cell);
+  Shrink(t.linked_row);
+  Shrink(t.linked_case);
+  Shrink(t.linked_kind);
+  CaseTable& c = data_.cases_;
+  for (EventColumn* e :
+       {&c.received, &c.s1_acknowledged, &c.s1_extended_to, &c.s1_responded,
+        &c.s2_requested, &c.s2_acknowledged, &c.s2_extended_to, &c.s2_responded,
+        &c.withdrawn, &c.ombudsman_referred, &c.ombudsman_decided,
+        &c.first_lesson}) {
+    Shrink(*e);
+  }
+  Shrink(c.ref);
+  Shrink(c.cell);
+  Shrink(c.type);
+  Shrink(c.s1_outcome);
+  Shrink(c.s2_outcome);
+  Shrink(c.ombudsman_body);
+  Shrink(c.ombudsman_decision);
+  Shrink(c.remedy_pence);
   return std::move(data_);
 }
 

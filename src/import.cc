@@ -1,11 +1,12 @@
 #include "tellus/import.h"
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "id_set.h"
 #include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
@@ -34,24 +35,30 @@ int Find(const CsvHeader& header, absl::string_view name) {
 }
 
 // The trimmed value of a column, or "" when the column is absent.
-absl::string_view Value(absl::Span<const absl::string_view> fields, int col) {
+inline absl::string_view Value(absl::Span<const absl::string_view> fields,
+                               int col) {
   return col < 0 ? absl::string_view() : TrimSpaces(fields[col]);
 }
 
-// FNV-1a, independent of absl::Hash: the second half of a 128-bit id key.
-uint64_t Fnv1a(absl::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
+// Whether every byte is ASCII, eight at a time: exports are almost all
+// ASCII, and then no field needs the full UTF-8 check.
+inline bool IsAscii(absl::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t high = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    high |= word;
   }
-  return h;
+  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ULL) == 0;
 }
 
 std::optional<RowError> CheckUtf8(absl::Span<const absl::string_view> fields,
                                   const std::vector<std::string>& names) {
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (!IsValidUtf8(fields[i])) {
+    if (!IsAscii(fields[i]) && !IsValidUtf8(fields[i])) {
       return Error(names[i], "not_utf8",
                    absl::StrCat(names[i],
                                 " is not valid UTF-8 text (save the "
@@ -102,6 +109,40 @@ absl::Status DatasetSink::OnInteraction(const v1::Interaction& i,
   builder_.AddInteraction(at.date, i.directorate(), i.service(), i.kind(),
                           i.case_ref());
   return absl::OkStatus();
+}
+
+absl::Status DatasetSink::OnInteractionRow(const InteractionRow& row,
+                                           v1::Interaction&) {
+  builder_.AddInteraction(row.at.date, row.directorate, row.service, row.kind,
+                          row.case_ref);
+  return absl::OkStatus();
+}
+
+absl::Status ImportSink::OnInteractionRow(const InteractionRow& row,
+                                          v1::Interaction& scratch) {
+  row.ToProto(scratch);
+  return OnInteraction(scratch, row.at);
+}
+
+void InteractionRow::ToProto(v1::Interaction& out) const {
+  out.Clear();
+  out.set_id(std::string(id));
+  *out.mutable_at() = tellus::ToProto(at);
+  out.set_channel(channel);
+  out.set_directorate(std::string(directorate));
+  out.set_service(std::string(service));
+  out.set_kind(kind);
+  out.set_customer(std::string(customer));
+  out.set_case_ref(std::string(case_ref));
+  for (const auto& [name, value] : attributes) {
+    v1::Attribute& a = *out.add_attributes();
+    a.set_name(std::string(name));
+    a.set_value(std::string(value));
+  }
+  if (!file.empty() || line != 0) {
+    out.mutable_source()->set_file(std::string(file));
+    out.mutable_source()->set_line(line);
+  }
 }
 
 // --- cases.csv rows ------------------------------------------------------
@@ -389,39 +430,72 @@ absl::StatusOr<InteractionRowParser> InteractionRowParser::Create(
   return p;
 }
 
-std::optional<RowError> InteractionRowParser::Parse(
-    absl::Span<const absl::string_view> fields, v1::Interaction& out,
-    EventTime& at) const {
-  if (auto bad = CheckUtf8(fields, names_)) return bad;
+std::optional<RowError> InteractionRowParser::ParseValues(
+    absl::Span<const absl::string_view> fields, InteractionRow& row,
+    bool ascii) const {
+  if (!ascii) {
+    if (auto bad = CheckUtf8(fields, names_)) return bad;
+  }
   auto value = [&](int col) { return Value(fields, col); };
-  for (int col : {id_, at_, channel_, kind_}) {
-    if (value(col).empty()) {
+  row.id = value(id_);
+  const absl::string_view at = value(at_);
+  const absl::string_view channel = value(channel_);
+  const absl::string_view kind = value(kind_);
+  for (auto [col, v] : {std::pair{id_, row.id}, std::pair{at_, at},
+                        std::pair{channel_, channel}, std::pair{kind_, kind}}) {
+    if (v.empty()) {
       return Error(names_[col], "missing_value",
                    absl::StrCat(names_[col], " is required but empty"));
     }
   }
-  auto time = ParseDateOrDateTime(value(at_));
+  auto time = ParseDateOrDateTime(at);
   if (!time.ok()) return BadValue(names_[at_], time.status());
-  auto channel = ParseChannel(value(channel_));
-  if (!channel.ok()) return BadValue(names_[channel_], channel.status());
-  auto kind = ParseInteractionKind(value(kind_));
-  if (!kind.ok()) return BadValue(names_[kind_], kind.status());
+  auto parsed_channel = ParseChannel(channel);
+  if (!parsed_channel.ok()) {
+    return BadValue(names_[channel_], parsed_channel.status());
+  }
+  auto parsed_kind = ParseInteractionKind(kind);
+  if (!parsed_kind.ok()) return BadValue(names_[kind_], parsed_kind.status());
 
-  at = *time;
-  out.Clear();
-  out.set_id(std::string(value(id_)));
-  *out.mutable_at() = ToProto(*time);
-  out.set_channel(*channel);
-  out.set_directorate(std::string(value(directorate_)));
-  out.set_service(std::string(value(service_)));
-  out.set_kind(*kind);
-  out.set_customer(std::string(value(customer_)));
-  out.set_case_ref(std::string(value(case_ref_)));
+  row.at = *time;
+  row.channel = *parsed_channel;
+  row.directorate = value(directorate_);
+  row.service = value(service_);
+  row.kind = *parsed_kind;
+  row.customer = value(customer_);
+  row.case_ref = value(case_ref_);
+  row.attributes = {};
+  return std::nullopt;
+}
+
+std::optional<RowError> InteractionRowParser::Parse(const CsvRecord& record,
+                                                    InteractionRow& row) {
+  // The fields are the record's text less quotes and separators: when that
+  // is all ASCII, so is every field, and one pass over it checks them all.
+  const absl::Span<const absl::string_view> fields = record.fields;
+  if (auto bad = ParseValues(fields, row, IsAscii(record.raw))) return bad;
+  attributes_.clear();
   for (int col : unknown_) {
-    if (value(col).empty()) continue;
+    const absl::string_view v = Value(fields, col);
+    if (!v.empty()) attributes_.emplace_back(names_[col], v);
+  }
+  row.attributes = attributes_;
+  return std::nullopt;
+}
+
+std::optional<RowError> InteractionRowParser::Parse(
+    absl::Span<const absl::string_view> fields, v1::Interaction& out,
+    EventTime& at) const {
+  InteractionRow row;
+  if (auto bad = ParseValues(fields, row, /*ascii=*/false)) return bad;
+  at = row.at;
+  row.ToProto(out);
+  for (int col : unknown_) {
+    const absl::string_view v = Value(fields, col);
+    if (v.empty()) continue;
     v1::Attribute& a = *out.add_attributes();
     a.set_name(names_[col]);
-    a.set_value(std::string(value(col)));
+    a.set_value(std::string(v));
   }
   return std::nullopt;
 }
@@ -429,7 +503,12 @@ std::optional<RowError> InteractionRowParser::Parse(
 // --- The importer --------------------------------------------------------
 
 Importer::Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options)
-    : sink_(sink), rejects_(rejects), options_(std::move(options)) {}
+    : sink_(sink),
+      rejects_(rejects),
+      options_(std::move(options)),
+      interaction_ids_seen_(std::make_unique<IdSet>()) {}
+
+Importer::~Importer() = default;
 
 absl::Status Importer::RejectRow(FileSummary& file, const CsvRecord& record,
                                  RowError error) {
@@ -577,8 +656,8 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
         absl::StrCat(display_name, ": ", parser.status().message()));
   }
   CsvRecord record;
-  v1::Interaction interaction;
-  EventTime at;
+  InteractionRow row;
+  v1::Interaction scratch;  // for sinks that take messages
   while (true) {
     auto more = reader.Next(record);
     if (!more.ok()) {
@@ -595,8 +674,7 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
       continue;
     }
     const absl::string_view id = TrimSpaces(record.fields[parser->id_column()]);
-    if (!id.empty() &&
-        !interaction_ids_seen_.emplace(absl::HashOf(id), Fnv1a(id)).second) {
+    if (!id.empty() && !interaction_ids_seen_->Insert(id)) {
       TELLUS_RETURN_IF_ERROR(RejectRow(
           file, record,
           RowError{"interaction_id", "duplicate_interaction_id",
@@ -604,17 +682,16 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
                                 " is already used by an earlier row")}));
       continue;
     }
-    if (auto bad = parser->Parse(record.fields, interaction, at)) {
+    if (auto bad = parser->Parse(record, row)) {
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
       continue;
     }
-    interaction.mutable_source()->set_file(display_name);
-    interaction.mutable_source()->set_line(record.line);
-    if (!interaction.case_ref().empty() &&
-        !case_refs_accepted_.contains(interaction.case_ref())) {
+    row.file = display_name;
+    row.line = record.line;
+    if (!row.case_ref.empty() && !case_refs_accepted_.contains(row.case_ref)) {
       ++summary_.unlinked_interactions;
     }
-    TELLUS_RETURN_IF_ERROR(sink_.OnInteraction(interaction, at));
+    TELLUS_RETURN_IF_ERROR(sink_.OnInteractionRow(row, scratch));
     ++file.accepted;
   }
   return absl::OkStatus();

@@ -2,6 +2,5 @@
  * the same file compiled as C++ shows), and guards against a second
  * inclusion. Nothing is called: building this is the test. */
 #include "tellus/tellus.h"
-#include "tellus/tellus.h"
 
 int main(void) { return TELLUS_OK; }

@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,7 @@
 #include "absl/time/time.h"
 #include "tellus/calendar.h"
 #include "tellus/dataset.h"
+#include "tellus/learning_partial.h"
 #include "tellus/period.h"
 #include "tellus/timescales.h"
 #include "tellus/v1/aggregate.pb.h"
@@ -41,6 +43,10 @@ namespace tellus {
 // How many periods a partial covers: P and the four before it (the
 // five-year series); index 0 is P, 1 the previous period.
 inline constexpr int kPeriodsKept = 5;
+
+namespace aggregate_internal {
+struct DayTables;  // Per-day lookup tables of the settings; aggregate.cc.
+}  // namespace aggregate_internal
 
 // What a partial is computed under.
 struct AggregationSettings {
@@ -116,6 +122,9 @@ class PartialAggregate {
   // Adds the interactions in rows [begin, end) (linked cases are looked up
   // in `data`), and the names of their cells.
   void AddInteractions(const Dataset& data, size_t begin, size_t end);
+  // Adds the contact restrictions [begin, end) of data.learning() (the
+  // learning counters of cases come with AddCases).
+  void AddRestrictions(const Dataset& data, size_t begin, size_t end);
 
   // Adds another partial computed under the same settings.
   absl::Status Merge(const PartialAggregate& other);
@@ -137,6 +146,8 @@ class PartialAggregate {
   // Totals per month of P, in order.
   const std::vector<Counters>& months() const { return months_; }
   absl::CivilMonth first_month() const;
+  // Lessons Learnt, restrictions, recommendations, remedies, compliments.
+  const LearningPartial& learning() const { return learning_; }
 
   friend bool operator==(const PartialAggregate& a, const PartialAggregate& b);
 
@@ -149,10 +160,13 @@ class PartialAggregate {
   }
 
   AggregationSettings settings_;
+  // Built from the settings once and shared by copies (immutable).
+  std::shared_ptr<const aggregate_internal::DayTables> tables_;
   std::vector<std::pair<std::string, std::string>> names_;
   absl::flat_hash_map<std::pair<std::string, std::string>, size_t> index_;
   std::vector<Counters> counters_;  // cell-major, kPeriodsKept per cell
   std::vector<Counters> months_;
+  LearningPartial learning_;
 };
 
 // Computes the partial of a whole data set on `threads` threads (0: one per

@@ -10,7 +10,9 @@
 // "cell"; dates are day numbers (days since 1970-01-01, London civil dates);
 // enums are one byte. For the as-of rule each case event also keeps the
 // instant from which it is seen (dates.h: EventTime::SeenFrom). Interactions
-// keep only what the report reads: 13 bytes a row.
+// keep only what the report reads: their day and cell (8 bytes a row), and
+// for the minority linked to a case, the case and the kind (9 bytes per
+// linked row, held apart so that the dense columns stay narrow).
 #ifndef TELLUS_DATASET_H_
 #define TELLUS_DATASET_H_
 
@@ -26,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "tellus/case.h"
+#include "tellus/learning_table.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/interaction.pb.h"
 
@@ -44,6 +47,10 @@ class CellDictionary {
   CellDictionary();
   // An empty directorate gives kNoDirectorate whatever the service.
   uint32_t Intern(absl::string_view directorate, absl::string_view service);
+  // The same, building the lookup key in `scratch` (no allocation once it
+  // has grown: the per-row path of imports).
+  uint32_t Intern(absl::string_view directorate, absl::string_view service,
+                  std::string& scratch);
   const std::string& directorate(uint32_t cell) const {
     return cells_[cell].first;
   }
@@ -89,12 +96,19 @@ struct CaseTable {
 };
 
 struct InteractionTable {
-  std::vector<int32_t> day;         // London date of the contact
-  std::vector<uint32_t> cell;       // the interaction's own directorate
-  std::vector<uint8_t> kind;        // v1::InteractionKind
-  std::vector<int32_t> case_index;  // row in CaseTable, or kUnlinked
+  std::vector<int32_t> day;    // London date of the contact
+  std::vector<uint32_t> cell;  // the interaction's own directorate
+  // The rows linked to a case (their case_ref names a case of the data
+  // set), in ascending row order: the row, its case (row in CaseTable) and
+  // its kind (v1::InteractionKind). The report reads the kind of linked
+  // rows only (METRICS.md's follow-up figures), so no other row keeps one.
+  std::vector<uint32_t> linked_row;
+  std::vector<int32_t> linked_case;
+  std::vector<uint8_t> linked_kind;
 
   size_t size() const { return day.size(); }
+  // The case row `row` is linked to, or kUnlinked.
+  int32_t CaseOf(size_t row) const;
 };
 
 class Dataset {
@@ -102,11 +116,15 @@ class Dataset {
   const CaseTable& cases() const { return cases_; }
   const InteractionTable& interactions() const { return interactions_; }
   const CellDictionary& cells() const { return cells_; }
+  // Lessons, actions, recommendations, remedies, compliments' routes and
+  // values, and the contact restrictions.
+  const LearningTable& learning() const { return learning_; }
   // Row of the case with this reference.
   std::optional<uint32_t> FindCase(absl::string_view ref) const;
   // Interactions naming a case reference the data set does not hold.
   int64_t unlinked_interactions() const { return unlinked_; }
-  // Bytes held by the columns (not the reference strings).
+  // Bytes held by the columns (not the reference strings or the index of
+  // references).
   size_t ColumnBytes() const;
 
  private:
@@ -114,6 +132,7 @@ class Dataset {
   CellDictionary cells_;
   CaseTable cases_;
   InteractionTable interactions_;
+  LearningTable learning_;
   absl::flat_hash_map<std::string, uint32_t> case_rows_;
   int64_t unlinked_ = 0;
 };
@@ -135,13 +154,32 @@ class DatasetBuilder {
                       absl::string_view service, v1::InteractionKind kind,
                       absl::string_view case_ref);
 
+  // Validates a contact restriction (restriction.h) and adds it; fails on
+  // an id already added.
+  absl::Status AddRestriction(const v1::Restriction& restriction);
+
   void Reserve(size_t cases, size_t interactions);
   Dataset Build() &&;
+
+  // For data too large to hold (stream.h): the data set as built so far,
+  // its links resolved against the cases added so far (an interaction
+  // naming none of them is unlinked for good), then ClearInteractions()
+  // forgets its interactions while the cases and cells stay. Add every case
+  // before the first interaction.
+  const Dataset& Peek();
+  void ClearInteractions();
 
  private:
   Dataset data_;
   // Interactions whose case_ref was not yet known when they were added.
-  std::vector<std::pair<uint32_t, std::string>> pending_links_;
+  struct PendingLink {
+    uint32_t row;
+    uint8_t kind;
+    std::string case_ref;
+  };
+  std::vector<PendingLink> pending_links_;
+  void ResolvePendingLinks();
+  std::string cell_key_;  // reused by AddInteraction
 };
 
 }  // namespace tellus

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -29,6 +30,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "tellus/case.h"
 #include "tellus/csv_reader.h"
 #include "tellus/dataset.h"
@@ -69,6 +71,27 @@ struct ImportSummary {
   int64_t unlinked_interactions = 0;
 };
 
+// An accepted interactions.csv row, parsed and validated: what
+// InteractionRowParser makes of a record before (and unless) it becomes a
+// v1::Interaction. The views point into the reader's buffers and the
+// parser; they are valid during the call they are passed to.
+struct InteractionRow {
+  absl::string_view id;
+  EventTime at;
+  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
+  absl::string_view directorate, service;  // "" when not known
+  v1::InteractionKind kind = v1::INTERACTION_KIND_UNSPECIFIED;
+  absl::string_view customer, case_ref;
+  // Unknown columns with a value, as (name, value).
+  absl::Span<const std::pair<absl::string_view, absl::string_view>> attributes;
+  // Where the row was read (the message's source).
+  absl::string_view file;
+  int64_t line = 0;
+
+  // The message: every field above (`out` is cleared first).
+  void ToProto(v1::Interaction& out) const;
+};
+
 // Receives the rows an import accepts.
 class ImportSink {
  public:
@@ -77,6 +100,12 @@ class ImportSink {
   // `interaction` is fully filled; `at` is its parsed time.
   virtual absl::Status OnInteraction(const v1::Interaction& interaction,
                                      const EventTime& at) = 0;
+  // What the importer calls for each accepted interaction. By default the
+  // row becomes a message (in `scratch`, reused from row to row) for
+  // OnInteraction; a sink that needs no message overrides this and takes
+  // the parsed fields as they are, which is most of an import's speed.
+  virtual absl::Status OnInteractionRow(const InteractionRow& row,
+                                        v1::Interaction& scratch);
 };
 
 // Receives rejected rows.
@@ -116,6 +145,9 @@ class DatasetSink : public ImportSink {
   absl::Status OnCase(const v1::Case& c, const CaseState& state) override;
   absl::Status OnInteraction(const v1::Interaction& interaction,
                              const EventTime& at) override;
+  // Straight into the columns, with no message in between.
+  absl::Status OnInteractionRow(const InteractionRow& row,
+                                v1::Interaction& scratch) override;
   Dataset Build() && { return std::move(builder_).Build(); }
 
  private:
@@ -155,14 +187,24 @@ class InteractionRowParser {
   static absl::StatusOr<InteractionRowParser> Create(const CsvHeader& header);
   std::optional<RowError> Parse(absl::Span<const absl::string_view> fields,
                                 v1::Interaction& out, EventTime& at) const;
+  // The same without the message, from a well-formed record: fills `row`
+  // (not its file and line), whose attributes then point into this parser
+  // until the next call.
+  std::optional<RowError> Parse(const CsvRecord& record, InteractionRow& row);
   int id_column() const { return id_; }
 
  private:
   InteractionRowParser() = default;
+  // Parse without the attributes; `ascii`: the fields are known to be
+  // ASCII (so valid UTF-8).
+  std::optional<RowError> ParseValues(
+      absl::Span<const absl::string_view> fields, InteractionRow& row,
+      bool ascii) const;
   std::vector<std::string> names_;
   int id_ = -1, at_ = -1, channel_ = -1, directorate_ = -1, service_ = -1;
   int kind_ = -1, customer_ = -1, case_ref_ = -1;
   std::vector<int> unknown_;
+  std::vector<std::pair<absl::string_view, absl::string_view>> attributes_;
 };
 
 struct ImportOptions {
@@ -170,9 +212,12 @@ struct ImportOptions {
   std::function<void(absl::string_view file, int64_t rows)> progress;
 };
 
+class IdSet;  // id_set.h, internal
+
 class Importer {
  public:
   Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options = {});
+  ~Importer();
 
   // Reads a cases.csv file; `display_name` is what rejects call it (the
   // name as given), defaulting to `path`.
@@ -197,10 +242,8 @@ class Importer {
   ImportSummary summary_;
   absl::flat_hash_set<std::string> case_refs_seen_;      // any row's case_ref
   absl::flat_hash_set<std::string> case_refs_accepted_;  // accepted cases
-  // Interaction ids seen, as two independent 64-bit hashes: a set of 1.5
-  // million strings would dominate import time and memory, and a false
-  // duplicate needs a 128-bit collision.
-  absl::flat_hash_set<std::pair<uint64_t, uint64_t>> interaction_ids_seen_;
+  // Interaction ids seen (a bitmap for numbered ids; see id_set.h).
+  std::unique_ptr<IdSet> interaction_ids_seen_;
 };
 
 // One line per file: rows read, accepted, rejected by rule; unlinked.

@@ -12,6 +12,7 @@
 #include "tellus/render.h"
 #include "tellus/report.h"
 #include "tellus/status_macros.h"
+#include "tellus/stream.h"
 
 namespace tellus::cli {
 namespace {
@@ -23,6 +24,8 @@ struct ReportOptions {
   int64_t homes = 0;
   std::vector<std::string> landlord_directorates;
   int threads = 0;
+  bool stream = false;
+  size_t chunk_rows = AggregatingSink::kDefaultChunkRows;
   std::string format = "text";
   bool publish = false;
   std::string council;
@@ -54,10 +57,23 @@ absl::Status RunReport(const ReportOptions& o) {
   request.set_region(o.region);
   request.set_financial_year_start_month(o.financial_year_start_month);
   // Check the request before a long import.
-  TELLUS_RETURN_IF_ERROR(ResolveSettings(request, now).status());
-  TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(o.input));
-  TELLUS_ASSIGN_OR_RETURN(v1::AnnualReport report,
-                          BuildReport(data, request, o.threads, now));
+  TELLUS_ASSIGN_OR_RETURN(AggregationSettings settings,
+                          ResolveSettings(request, now));
+  v1::AnnualReport report;
+  if (o.stream) {
+    if (!o.input.data_dir.empty()) {
+      return absl::InvalidArgumentError(
+          "--stream reads CSV exports: give --cases and --interactions");
+    }
+    // Interactions are aggregated a chunk at a time as they are read.
+    AggregatingSink sink(settings, o.chunk_rows);
+    TELLUS_RETURN_IF_ERROR(ImportInto(o.input, sink));
+    TELLUS_ASSIGN_OR_RETURN(report,
+                            BuildReport(std::move(sink).Finish(), request));
+  } else {
+    TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(o.input));
+    TELLUS_ASSIGN_OR_RETURN(report, BuildReport(data, request, o.threads, now));
+  }
   TELLUS_ASSIGN_OR_RETURN(std::string out, RenderReport(report, o.format));
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();
@@ -87,6 +103,13 @@ void AddReportCommand(CLI::App& app) {
   cmd->add_option("--threads", options->threads,
                   "threads to aggregate on; default: one per core")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--stream", options->stream,
+                "read interactions in chunks, aggregating as they come: for "
+                "exports too large to hold in memory (cases are held)");
+  cmd->add_option("--chunk-rows", options->chunk_rows,
+                  "with --stream: interactions held at a time")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--format", options->format, "text, markdown, json or html")
       ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
       ->capture_default_str();

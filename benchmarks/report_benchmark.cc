@@ -1,0 +1,160 @@
+// The whole annual report from a data set in memory (every figure of
+// METRICS.md, by directorate and service, monthly, five-year, top services)
+// at 1.5 and 15 million interactions on 1 and 2 threads, against the floor:
+// the time merely to read every column the report touches.
+//
+//   report_benchmark --benchmark_repetitions=5 (add
+//       --benchmark_report_aggregates_only=true for medians only)
+//
+// The data sets are bench_data.h's (1.5 million interactions and 45
+// thousand cases, and ten times that), imported once from CSV into the
+// columnar Dataset before the timed loops. Results: benchmarks/RESULTS.md.
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "bench_data.h"
+#include "benchmark/benchmark.h"
+#include "tellus/aggregate.h"
+#include "tellus/dataset.h"
+#include "tellus/import.h"
+#include "tellus/report.h"
+
+namespace tellus {
+namespace {
+
+// The data set of `interactions` rows, imported on first use and kept.
+const Dataset* Data(int64_t interactions) {
+  static auto* const cache = new std::map<int64_t, std::unique_ptr<Dataset>>;
+  auto& slot = (*cache)[interactions];
+  if (slot) return slot.get();
+  std::string dir, error;
+  if (!bench::EnsureBenchData(interactions, &dir, &error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return nullptr;
+  }
+  DatasetSink sink;
+  Importer importer(sink, nullptr);
+  if (!importer.ImportCases(dir + "/cases.csv").ok() ||
+      !importer.ImportInteractions(dir + "/interactions.csv").ok()) {
+    return nullptr;
+  }
+  slot = std::make_unique<Dataset>(std::move(sink).Build());
+  return slot.get();
+}
+
+v1::ReportSettings Request() {
+  v1::ReportSettings r;
+  r.set_period("2023/24");
+  r.set_as_of("2024-06-30");
+  return r;
+}
+
+void SetCounters(benchmark::State& state, const Dataset& data) {
+  state.counters["rows_per_second"] =
+      benchmark::Counter(static_cast<double>(data.interactions().size()),
+                         benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["column_bytes_per_interaction"] =
+      static_cast<double>(data.ColumnBytes()) /
+      static_cast<double>(data.interactions().size());
+}
+
+// The whole report: settings resolved, every row aggregated on `threads`
+// threads, partials merged, the AnnualReport message built.
+void BM_Report(benchmark::State& state) {
+  const Dataset* data = Data(state.range(0));
+  if (data == nullptr) return state.SkipWithError("cannot load the data");
+  const int threads = static_cast<int>(state.range(1));
+  const absl::Time now = absl::FromUnixSeconds(1735689600);  // 2025-01-01
+  for (auto _ : state) {
+    absl::StatusOr<v1::AnnualReport> report =
+        BuildReport(*data, Request(), threads, now);
+    if (!report.ok()) return state.SkipWithError("report failed");
+    benchmark::DoNotOptimize(report->metrics_size());
+  }
+  SetCounters(state, *data);
+}
+BENCHMARK(BM_Report)
+    ->ArgNames({"interactions", "threads"})
+    ->ArgsProduct({{1'500'000, 15'000'000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// Sums every element of a column (vectorised by the compiler).
+template <typename T>
+uint64_t SumColumn(const std::vector<T>& column, size_t begin, size_t end) {
+  uint64_t sum = 0;
+  for (size_t i = begin; i < end; ++i) sum += static_cast<uint64_t>(column[i]);
+  return sum;
+}
+
+uint64_t SumEvents(const EventColumn& e, size_t begin, size_t end) {
+  return SumColumn(e.day, begin, end) + SumColumn(e.seen_from, begin, end);
+}
+
+// Reads every column the report's kernels read, over a slice of the rows.
+uint64_t ReadColumns(const Dataset& data, size_t part, size_t parts) {
+  const CaseTable& c = data.cases();
+  const size_t cb = c.size() * part / parts;
+  const size_t ce = c.size() * (part + 1) / parts;
+  uint64_t sum = SumColumn(c.cell, cb, ce) + SumColumn(c.type, cb, ce);
+  for (const EventColumn* e :
+       {&c.received, &c.s1_acknowledged, &c.s1_extended_to, &c.s1_responded,
+        &c.s2_requested, &c.s2_acknowledged, &c.s2_extended_to, &c.s2_responded,
+        &c.withdrawn, &c.ombudsman_referred, &c.ombudsman_decided,
+        &c.first_lesson}) {
+    sum += SumEvents(*e, cb, ce);
+  }
+  sum += SumColumn(c.s1_outcome, cb, ce) + SumColumn(c.s2_outcome, cb, ce) +
+         SumColumn(c.ombudsman_body, cb, ce) +
+         SumColumn(c.ombudsman_decision, cb, ce) +
+         SumColumn(c.remedy_pence, cb, ce);
+  const InteractionTable& t = data.interactions();
+  const size_t ib = t.size() * part / parts;
+  const size_t ie = t.size() * (part + 1) / parts;
+  sum += SumColumn(t.day, ib, ie) + SumColumn(t.cell, ib, ie);
+  const size_t links = t.linked_row.size();
+  const size_t lb = links * part / parts;
+  const size_t le = links * (part + 1) / parts;
+  sum += SumColumn(t.linked_row, lb, le) + SumColumn(t.linked_case, lb, le) +
+         SumColumn(t.linked_kind, lb, le);
+  return sum;
+}
+
+// The floor: reading the columns the report touches, on `threads` threads.
+void BM_ColumnReadFloor(benchmark::State& state) {
+  const Dataset* data = Data(state.range(0));
+  if (data == nullptr) return state.SkipWithError("cannot load the data");
+  const int threads = static_cast<int>(state.range(1));
+  for (auto _ : state) {
+    std::vector<uint64_t> sums(threads);
+    if (threads == 1) {
+      sums[0] = ReadColumns(*data, 0, 1);
+    } else {
+      std::vector<std::thread> pool;
+      for (int i = 0; i < threads; ++i) {
+        pool.emplace_back([&, i] { sums[i] = ReadColumns(*data, i, threads); });
+      }
+      for (std::thread& t : pool) t.join();
+    }
+    benchmark::DoNotOptimize(sums.data());
+  }
+  SetCounters(state, *data);
+}
+BENCHMARK(BM_ColumnReadFloor)
+    ->ArgNames({"interactions", "threads"})
+    ->ArgsProduct({{1'500'000, 15'000'000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace tellus
+
+BENCHMARK_MAIN();

@@ -1,0 +1,200 @@
+// tellus_bench_driver: tellus's side of benchmarks/compare. Loads the CSV
+// exports into a Dataset (timed: file to validated columns), then times the
+// whole report in-process, as DuckDB's in-memory query is timed, and writes
+// the report as `tellus report --format json` prints it, for the figures'
+// check.
+//
+//   tellus_bench_driver --cases cases.csv --interactions interactions.csv
+//       --period 2023/24 --as-of 2024-06-30 --threads 2 --load-reps 1
+//       --report-reps 10 --report-json report.json
+//   tellus_bench_driver --calendar FILE --from 2017-01-01 --to 2027-12-31
+//   tellus_bench_driver --stream --cases ... --interactions ...
+//
+// Prints one JSON object on stdout: the times in milliseconds (wall and
+// process CPU), rows and the columns' bytes. --calendar writes the working
+// days of England and Wales as CSV (day,working), the table the SQL peers
+// do working-day arithmetic with. --stream times the streamed report
+// (stream.h) end to end instead.
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "tellus/calendar.h"
+#include "tellus/dates.h"
+#include "tellus/fields.h"
+#include "tellus/import.h"
+#include "tellus/render.h"
+#include "tellus/report.h"
+#include "tellus/stream.h"
+
+namespace {
+
+struct Options {
+  std::string cases, interactions, period = "2023/24", as_of = "2024-06-30";
+  std::string report_json, calendar, from, to;
+  int threads = 1;
+  int load_reps = 1;
+  int report_reps = 10;
+  bool stream = false;
+};
+
+double WallMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+double CpuMs() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+std::string List(const std::vector<double>& v) {
+  return absl::StrCat("[",
+                      absl::StrJoin(v, ",",
+                                    [](std::string* out, double x) {
+                                      absl::StrAppend(
+                                          out, absl::StrFormat("%.3f", x));
+                                    }),
+                      "]");
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "tellus_bench_driver: %s\n", message.c_str());
+  return 1;
+}
+
+int WriteCalendar(const Options& o) {
+  auto from = tellus::ParseIsoDate(o.from);
+  auto to = tellus::ParseIsoDate(o.to);
+  if (!from.ok() || !to.ok()) return Fail("--from and --to: YYYY-MM-DD");
+  const tellus::Calendar cal = tellus::Calendar::ForRegion();
+  std::ofstream out(o.calendar);
+  out << "day,working\n";
+  for (absl::CivilDay d = *from; d <= *to; ++d) {
+    out << tellus::FormatDate(d) << ',' << (cal.IsWorkingDay(d) ? 1 : 0)
+        << '\n';
+  }
+  return out ? 0 : Fail("cannot write " + o.calendar);
+}
+
+tellus::v1::ReportSettings Request(const Options& o) {
+  tellus::v1::ReportSettings r;
+  r.set_period(o.period);
+  r.set_as_of(o.as_of);
+  return r;
+}
+
+int Stream(const Options& o) {
+  const double wall = WallMs(), cpu = CpuMs();
+  auto settings = tellus::ResolveSettings(Request(o), absl::Now());
+  if (!settings.ok()) return Fail(std::string(settings.status().message()));
+  tellus::AggregatingSink sink(*settings);
+  tellus::Importer importer(sink, nullptr);
+  absl::Status status = importer.ImportCases(o.cases);
+  if (status.ok()) status = importer.ImportInteractions(o.interactions);
+  if (!status.ok()) return Fail(std::string(status.message()));
+  const int64_t rows = sink.interactions();
+  auto report = tellus::BuildReport(std::move(sink).Finish(), Request(o));
+  if (!report.ok()) return Fail(std::string(report.status().message()));
+  std::printf(
+      "{\"engine\":\"tellus-stream\",\"interactions\":%lld,"
+      "\"wall_ms\":%.3f,\"cpu_ms\":%.3f}\n",
+      static_cast<long long>(rows), WallMs() - wall, CpuMs() - cpu);
+  if (!o.report_json.empty()) {
+    auto json = tellus::RenderReport(*report, "json");
+    std::ofstream(o.report_json) << *json;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--stream") {
+      o.stream = true;
+      continue;
+    }
+    if (i + 1 >= argc) return Fail("missing value for " + arg);
+    const std::string value = argv[++i];
+    if (arg == "--cases") {
+      o.cases = value;
+    } else if (arg == "--interactions") {
+      o.interactions = value;
+    } else if (arg == "--period") {
+      o.period = value;
+    } else if (arg == "--as-of") {
+      o.as_of = value;
+    } else if (arg == "--report-json") {
+      o.report_json = value;
+    } else if (arg == "--calendar") {
+      o.calendar = value;
+    } else if (arg == "--from") {
+      o.from = value;
+    } else if (arg == "--to") {
+      o.to = value;
+    } else if (arg == "--threads") {
+      o.threads = std::atoi(value.c_str());
+    } else if (arg == "--load-reps") {
+      o.load_reps = std::atoi(value.c_str());
+    } else if (arg == "--report-reps") {
+      o.report_reps = std::atoi(value.c_str());
+    } else {
+      return Fail("unknown option " + arg);
+    }
+  }
+  if (!o.calendar.empty()) return WriteCalendar(o);
+  if (o.cases.empty() || o.interactions.empty()) {
+    return Fail("give --cases and --interactions");
+  }
+  if (o.stream) return Stream(o);
+
+  std::vector<double> load_wall, load_cpu, report_wall, report_cpu;
+  tellus::Dataset data;
+  for (int rep = 0; rep < std::max(o.load_reps, 1); ++rep) {
+    data = tellus::Dataset();
+    const double wall = WallMs(), cpu = CpuMs();
+    tellus::DatasetSink sink;
+    tellus::Importer importer(sink, nullptr);
+    absl::Status status = importer.ImportCases(o.cases);
+    if (status.ok()) status = importer.ImportInteractions(o.interactions);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    data = std::move(sink).Build();
+    load_wall.push_back(WallMs() - wall);
+    load_cpu.push_back(CpuMs() - cpu);
+  }
+  const tellus::v1::ReportSettings request = Request(o);
+  absl::StatusOr<tellus::v1::AnnualReport> report;
+  for (int rep = 0; rep < std::max(o.report_reps, 1); ++rep) {
+    const double wall = WallMs(), cpu = CpuMs();
+    report = tellus::BuildReport(data, request, o.threads);
+    report_wall.push_back(WallMs() - wall);
+    report_cpu.push_back(CpuMs() - cpu);
+    if (!report.ok()) return Fail(std::string(report.status().message()));
+  }
+  if (!o.report_json.empty()) {
+    auto json = tellus::RenderReport(*report, "json");
+    if (!json.ok()) return Fail(std::string(json.status().message()));
+    std::ofstream(o.report_json) << *json;
+  }
+  std::printf(
+      "{\"engine\":\"tellus\",\"threads\":%d,\"interactions\":%zu,"
+      "\"cases\":%zu,\"column_bytes\":%zu,\"load_ms\":%s,\"load_cpu_ms\":%s,"
+      "\"report_ms\":%s,\"report_cpu_ms\":%s}\n",
+      o.threads, data.interactions().size(), data.cases().size(),
+      data.ColumnBytes(), List(load_wall).c_str(), List(load_cpu).c_str(),
+      List(report_wall).c_str(), List(report_cpu).c_str());
+  return 0;
+}
