@@ -1,7 +1,8 @@
 /* The annual report from C, through the C ABI alone (tellus.h, libtellus.so):
  * imports two CSV exports, prints the import summary and the report.
  *
- *   report_c cases.csv interactions.csv 2023/24 2024-06-30 [text|json|markdown]
+ *   report_c cases.csv interactions.csv 2023/24 2024-06-30 \
+ *            [text|json|markdown|html]
  *
  * Build against an installed tellus:
  *   cc -std=c99 report.c $(pkg-config --cflags --libs tellus)
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
   if (argc < 5 || argc > 6) {
     fprintf(stderr,
             "usage: %s CASES.csv INTERACTIONS.csv PERIOD AS_OF "
-            "[text|json|markdown]\n",
+            "[text|json|markdown|html]\n",
             argv[0]);
     return 2;
   }
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
       format = TELLUS_FORMAT_JSON;
     } else if (strcmp(argv[5], "markdown") == 0) {
       format = TELLUS_FORMAT_MARKDOWN;
+    } else if (strcmp(argv[5], "html") == 0) {
+      format = TELLUS_FORMAT_HTML;
     } else if (strcmp(argv[5], "text") != 0) {
       fprintf(stderr, "report_c: unknown format %s\n", argv[5]);
       return 2;

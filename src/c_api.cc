@@ -28,6 +28,7 @@
 #include "tellus/import.h"
 #include "tellus/proto_io.h"
 #include "tellus/render.h"
+#include "tellus/render_html.h"
 #include "tellus/report.h"
 #include "tellus/status_macros.h"
 #include "tellus/store.h"
@@ -953,11 +954,14 @@ int tellus_report_render(char** out, size_t* out_size, const void* report,
       case TELLUS_FORMAT_MARKDOWN:
         text = tellus::RenderMarkdown(r);
         break;
+      case TELLUS_FORMAT_HTML:
+        text = tellus::RenderHtml(r, tellus::HtmlOptions());
+        break;
       default:
         return InvalidArgument(absl::StrCat(
             "format ", format,
-            " is not TELLUS_FORMAT_JSON (1), TELLUS_FORMAT_TEXT (2) or "
-            "TELLUS_FORMAT_MARKDOWN (3)"));
+            " is not TELLUS_FORMAT_JSON (1), TELLUS_FORMAT_TEXT (2), "
+            "TELLUS_FORMAT_MARKDOWN (3) or TELLUS_FORMAT_HTML (4)"));
     }
     void* buffer = nullptr;
     if (int rc = tellus::ReturnBuffer(text, &buffer, out_size);

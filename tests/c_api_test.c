@@ -873,6 +873,12 @@ static void TestReport(const tellus_dataset* ds) {
   CHECK(text[0] == '#');
   tellus_buffer_free(text);
   text = NULL;
+  CHECK_OK(tellus_report_render(&text, &text_size, report, size,
+                                TELLUS_FORMAT_HTML));
+  CHECK(strstr(text, "<html") != NULL && strstr(text, "<svg") != NULL);
+  CHECK(text_size == strlen(text));
+  tellus_buffer_free(text);
+  text = NULL;
 
   CHECK_FAILS(tellus_report_render(&text, &text_size, report, size, 99),
               TELLUS_E_INVALID_ARGUMENT, "format 99");

@@ -32,10 +32,12 @@ SONAME = "libtellus.so.0"
 def find_build_dir():
     env = os.environ.get("TELLUS_BUILD_DIR")
     if env:
-        build = Path(env).resolve()
-        if not (build / SONAME).exists():
-            raise SystemExit(f"TELLUS_BUILD_DIR={env} holds no built {SONAME}")
-        return build
+        # pip runs this from the package's folder: a relative path may be
+        # meant from there or from the checkout.
+        for build in (Path(env), HERE / env, HERE.parent.parent / env):
+            if (build / SONAME).exists():
+                return build.resolve()
+        raise SystemExit(f"TELLUS_BUILD_DIR={env} holds no built {SONAME}")
     default = HERE.parent.parent / "build" / "release"
     return default if (default / SONAME).exists() else None
 
@@ -91,4 +93,9 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)
+setup(
+    packages=["tellus", "tellus.v1"],
+    package_data={"tellus": ["py.typed"]},
+    cmdclass={"build_py": BuildWithLibrary},
+    distclass=BinaryDistribution,
+)

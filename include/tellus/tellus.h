@@ -162,6 +162,8 @@
 #define TELLUS_FORMAT_JSON 1     /* FORMATS.md's report contract */
 #define TELLUS_FORMAT_TEXT 2     /* plain text for people */
 #define TELLUS_FORMAT_MARKDOWN 3 /* Markdown */
+/* The published report: one self-contained HTML page with SVG charts. */
+#define TELLUS_FORMAT_HTML 4
 
 /* How tellus_calendar_from_govuk_json combines the file with the rules. */
 /* Each year the file lists replaces that year's holidays; other years keep
@@ -383,8 +385,9 @@ TELLUS_API int tellus_report_build(void** out, size_t* out_size,
                                    int threads);
 
 /* Renders a serialized tellus.v1.AnnualReport as TELLUS_FORMAT_JSON,
- * TELLUS_FORMAT_TEXT or TELLUS_FORMAT_MARKDOWN text. *out_size may be NULL
- * (the text is NUL-terminated). */
+ * TELLUS_FORMAT_TEXT, TELLUS_FORMAT_MARKDOWN or TELLUS_FORMAT_HTML text (the
+ * HTML page names the council of the report's settings). *out_size may be
+ * NULL (the text is NUL-terminated). */
 TELLUS_API int tellus_report_render(char** out, size_t* out_size,
                                     const void* report, size_t report_size,
                                     int format);

@@ -202,6 +202,11 @@ class Report:
         """The report as Markdown."""
         return render(self, _native.FORMAT_MARKDOWN)
 
+    def to_html(self) -> str:
+        """The published report: one self-contained HTML page with SVG
+        charts, naming the council of the report's settings."""
+        return render(self, _native.FORMAT_HTML)
+
     def to_bytes(self) -> bytes:
         """The serialized ``tellus.v1.AnnualReport``."""
         return self._message.SerializeToString()

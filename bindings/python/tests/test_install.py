@@ -89,3 +89,32 @@ def test_pip_install_without_a_build_tree(source_dir, synthetic_csv, tmp_path):
                       TELLUS_LIBRARY=str(tmp_path / "no-libtellus.so")))
     assert failed.returncode != 0
     assert "cannot load libtellus" in failed.stderr
+
+
+def test_pip_install_into_a_virtual_environment(source_dir, synthetic_csv,
+                                               tmp_path):
+    # What a user does on Debian, whose own Python is externally managed: a
+    # venv that sees Debian's protobuf and setuptools.
+    build = env_path("TELLUS_BUILD_DIR")
+    venv = tmp_path / "venv"
+    made = subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+        capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot create a venv: {made.stderr.strip()}")
+    package = tmp_path / "src"
+    shutil.copytree(source_dir / "bindings" / "python", package,
+                    ignore=shutil.ignore_patterns("build", "*.egg-info",
+                                                  "__pycache__", "tests"))
+    env = clean_env(TELLUS_BUILD_DIR=str(build))
+    subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install",
+         "--no-build-isolation", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "--no-cache-dir", "--quiet",
+         str(package)],
+        check=True, env=env, cwd=tmp_path)
+    out = subprocess.run(
+        [venv / "bin" / "python", "-c", CHECK, *map(str, synthetic_csv)],
+        check=True, capture_output=True, text=True, env=clean_env(),
+        cwd=tmp_path)
+    assert str(venv) in out.stdout

@@ -67,6 +67,9 @@ def test_values_and_plain_dicts(report):
 def test_rendering(report):
     assert "complaints were received in 2023/24" in report.to_text()
     assert report.to_markdown().startswith("#")
+    page = report.to_html()
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert "<svg" in page
 
 
 def test_same_report_as_the_command_line(synthetic_csv, report):
