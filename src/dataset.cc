@@ -98,7 +98,8 @@ absl::Status DatasetBuilder::AddCase(const v1::Case& c, const CaseState& s) {
   }
   CaseTable& t = data_.cases_;
   t.ref.push_back(c.ref());
-  t.cell.push_back(data_.cells_.Intern(c.directorate(), c.service(), cell_key_));
+  t.cell.push_back(
+      data_.cells_.Intern(c.directorate(), c.service(), cell_key_));
   t.type.push_back(static_cast<uint8_t>(s.type));
   t.received.Append(s.received);
   t.s1_acknowledged.Append(s.stage1.acknowledged);

@@ -651,7 +651,7 @@ TEST_F(ProtoIoDataDirTest, WriteAndLoad) {
   EXPECT_EQ(data->cases().size(), 3u);
   ASSERT_EQ(data->interactions().size(), 3u);
   EXPECT_EQ(data->interactions().CaseOf(0), 0);  // I1 -> C1
-  EXPECT_EQ(data->unlinked_interactions(), 1);       // I3 -> C404
+  EXPECT_EQ(data->unlinked_interactions(), 1);   // I3 -> C404
 
   // The streaming readers see the same records.
   std::vector<std::string> refs;
