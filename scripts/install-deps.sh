@@ -13,8 +13,11 @@ packages=(
   libcli11-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev valgrind abigail-tools sqlite3
-  # Europe/London for every date; the Python bindings and their tests.
-  tzdata python3 python3-protobuf python3-pytest
+  # Europe/London for every date; the Python bindings and their tests
+  # (pip + setuptools + wheel install the package; distributed runs the Dask
+  # example).
+  tzdata python3 python3-protobuf python3-pytest python3-pip
+  python3-setuptools python3-wheel python3-distributed
   # The HTML report is checked in a real browser.
   chromium
 )

@@ -19,6 +19,12 @@ for preset in "${presets[@]}"; do
     || status=1
 done
 
+# pytest's own summary line: ctest shows a passing test's output only when
+# asked, so the Python suite of the release build is shown verbosely.
+pytest_line=$(ctest --test-dir build/release -R '^python$' -V 2>&1 \
+  | grep -E '^[0-9]+: .*[0-9]+ (passed|failed)' | tail -n 1 | sed -E 's/^[0-9]+: //' || true)
+[ -n "${pytest_line}" ] || { pytest_line="pytest: no summary (see build/release.log)"; status=1; }
+
 # A bounded fuzzing run of every libFuzzer target (clang, ASan + UBSan).
 fuzz_seconds="${TELLUS_FUZZ_SECONDS:-60}"
 echo "==> fuzz: ${fuzz_seconds} s per fuzzer" >&2
@@ -49,6 +55,7 @@ for preset in "${presets[@]}"; do
   failed=$((failed + BASH_REMATCH[1]))
   passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
 done
+echo "pytest: ${pytest_line}"
 echo "${fuzz_result}"
 if [ "${complete}" -eq 1 ]; then
   echo "total: ${passed} passed, ${failed} failed"

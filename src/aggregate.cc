@@ -484,6 +484,14 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
       c[kRemedyPence] += t.remedy_pence[r];
     }
   }
+  learning_.AddCases(data, LearningWindow(settings_.period, settings_.as_of),
+                     begin, end);
+}
+
+void PartialAggregate::AddRestrictions(const Dataset& data, size_t begin,
+                                       size_t end) {
+  learning_.AddRestrictions(
+      data, LearningWindow(settings_.period, settings_.as_of), begin, end);
 }
 
 namespace {
@@ -621,6 +629,7 @@ absl::Status PartialAggregate::Merge(const PartialAggregate& other) {
       months_[m][i] += other.months_[m][i];
     }
   }
+  learning_.Merge(other.learning_);
   return absl::OkStatus();
 }
 
@@ -651,6 +660,7 @@ v1::PartialAggregate PartialAggregate::ToProto() const {
     month.set_month(absl::StrFormat("%04d-%02d", civil.year(), civil.month()));
     for (int64_t v : months_[m]) month.mutable_counts()->add_values(v);
   }
+  *out.mutable_learning() = learning_.ToProto();
   return out;
 }
 
@@ -711,12 +721,15 @@ absl::StatusOr<PartialAggregate> PartialAggregate::FromProto(
         read(proto.months(m).counts(), out.months_[m],
              absl::StrCat("month ", proto.months(m).month())));
   }
+  TELLUS_ASSIGN_OR_RETURN(out.learning_,
+                          LearningPartial::FromProto(proto.learning()));
   return out;
 }
 
 bool operator==(const PartialAggregate& a, const PartialAggregate& b) {
   if (MergeKey(a.settings_) != MergeKey(b.settings_)) return false;
   if (a.months_ != b.months_) return false;
+  if (!(a.learning_ == b.learning_)) return false;
   using Cells =
       std::map<std::pair<std::string, std::string>, std::vector<Counters>>;
   auto cells = [](const PartialAggregate& p) {
@@ -772,6 +785,9 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
   auto work = [&](int i) {
     parts[i].AddCases(data, n_cases * i / threads, n_cases * (i + 1) / threads);
     parts[i].AddInteractions(data, cuts[i], cuts[i + 1]);
+    const size_t n_restrictions = data.learning().restrictions.size();
+    parts[i].AddRestrictions(data, n_restrictions * i / threads,
+                             n_restrictions * (i + 1) / threads);
   };
   if (threads == 1) {
     work(0);

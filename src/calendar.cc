@@ -281,9 +281,8 @@ std::string NormalizeRegionName(absl::string_view name) {
 absl::StatusOr<std::vector<Holiday>> ParseDivisionEvents(
     const google::protobuf::Value& value, absl::string_view division) {
   if (!value.has_struct_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bank holidays file: division \"", division,
-                     "\" is not an object"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bank holidays file: division \"", division, "\" is not an object"));
   }
   const auto& fields = value.struct_value().fields();
   const auto events = fields.find("events");
@@ -392,8 +391,7 @@ absl::StatusOr<Calendar> Calendar::FromGovUkJson(absl::string_view json,
     for (const auto& [name, value] : document.fields()) present.push_back(name);
     std::sort(present.begin(), present.end());
     return absl::InvalidArgumentError(absl::StrCat(
-        "bank holidays file has no \"", division,
-        "\" division (it has: ",
+        "bank holidays file has no \"", division, "\" division (it has: ",
         present.empty() ? "none" : absl::StrJoin(present, ", "), ")"));
   }
   absl::StatusOr<std::vector<Holiday>> events =

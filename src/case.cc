@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "tellus/learning_rules.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -108,6 +109,11 @@ class Rules {
 
   absl::Status After(absl::string_view what, const EventTime& t) const {
     return Fail(absl::StrCat("comes after the ", what, " on ", On(t)));
+  }
+
+  // Names the case and the event in front of a learning_rules.h fragment.
+  absl::Status Check(const absl::Status& fragment) const {
+    return fragment.ok() ? fragment : Fail(fragment.message());
   }
 
  private:
@@ -274,14 +280,17 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
   if (event.kind_case() == v1::Event::KIND_NOT_SET) {
     return rules.Fail("is of no known kind");
   }
-  if (s.type != v1::CASE_TYPE_COMPLAINT) {
+  // A lesson may come from any case (the corporate evidence bank); the
+  // procedure's events only from a complaint.
+  if (s.type != v1::CASE_TYPE_COMPLAINT &&
+      event.kind_case() != v1::Event::kLessonLearnt) {
     return rules.Fail(absl::StrCat(
-        "cannot happen to a ",
-        s.type == v1::CASE_TYPE_COMPLIMENT ? "compliment" : "enquiry",
-        " (only complaints have events)"));
+        "cannot happen to ",
+        s.type == v1::CASE_TYPE_COMPLIMENT ? "a compliment" : "an enquiry",
+        " (only complaints have events other than Lessons Learnt)"));
   }
   if (event.kind_case() == v1::Event::kRemedy) {
-    if (event.remedy().pence() < 0) return rules.Fail("is negative");
+    TELLUS_RETURN_IF_ERROR(rules.Check(CheckRemedy(event.remedy())));
     s.remedy_pence = s.remedy_pence.value_or(0) + event.remedy().pence();
     return absl::OkStatus();
   }
@@ -301,11 +310,15 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
     case v1::Event::kWithdrawn:
       return ApplyWithdrawal(s, *when, rules);
     case v1::Event::kLessonLearnt:
+      TELLUS_RETURN_IF_ERROR(
+          rules.Check(CheckLesson(event.lesson_learnt(), when->date)));
       s.lessons.push_back(*when);
       return absl::OkStatus();
     case v1::Event::kOmbudsmanReferral:
       return ApplyReferral(s, event.ombudsman_referral(), *when, rules);
     case v1::Event::kOmbudsmanDecided:
+      TELLUS_RETURN_IF_ERROR(rules.Check(
+          CheckRecommendations(event.ombudsman_decided(), when->date)));
       return ApplyDecision(s, event.ombudsman_decided(), *when, rules);
     default:
       return rules.Fail("is of no known kind");
@@ -384,6 +397,9 @@ absl::Status ValidateHeader(const v1::Case& c, CaseState& s) {
   if (!received.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, "date of receipt: ", received.status().message()));
+  }
+  if (absl::Status fields = CheckComplimentFields(c); !fields.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, fields.message()));
   }
   s.ref = c.ref();
   s.type = c.type();

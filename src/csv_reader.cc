@@ -479,12 +479,12 @@ absl::StatusOr<CsvHeader> CsvHeader::Create(
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     header.names_.emplace_back(name);
-    auto [it, inserted] = header.index_.try_emplace(
-        absl::AsciiStrToLower(name), static_cast<int>(i));
+    auto [it, inserted] = header.index_.try_emplace(absl::AsciiStrToLower(name),
+                                                    static_cast<int>(i));
     if (!inserted) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the header names column '", name, "' twice (columns ",
-          it->second + 1, " and ", i + 1, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the header names column '", name, "' twice (columns ",
+                       it->second + 1, " and ", i + 1, ")"));
     }
   }
   return header;

@@ -124,7 +124,12 @@ absl::Status DatasetBuilder::AddCase(const v1::Case& c, const CaseState& s) {
   t.ombudsman_body.push_back(static_cast<uint8_t>(s.ombudsman_body));
   t.ombudsman_decision.push_back(static_cast<uint8_t>(s.ombudsman_decision));
   t.remedy_pence.push_back(s.remedy_pence.value_or(0));
+  data_.learning_.AddCase(c);
   return absl::OkStatus();
+}
+
+absl::Status DatasetBuilder::AddRestriction(const v1::Restriction& r) {
+  return data_.learning_.AddRestriction(r);
 }
 
 absl::Status DatasetBuilder::AddInteraction(const v1::Interaction& i) {

@@ -206,7 +206,8 @@ inline bool MatchesNormalized(absl::string_view text, absl::string_view name) {
 }
 
 template <size_t K>
-absl::StatusOr<int> ParseEnum(absl::string_view text, const EnumName (&names)[K],
+absl::StatusOr<int> ParseEnum(absl::string_view text,
+                              const EnumName (&names)[K],
                               absl::string_view what) {
   const absl::string_view trimmed = TrimSpaces(text);
   // Exports mostly hold the canonical spelling: try that first.
@@ -220,9 +221,8 @@ absl::StatusOr<int> ParseEnum(absl::string_view text, const EnumName (&names)[K]
   for (const EnumName& e : names) {
     absl::StrAppend(&expected, expected.empty() ? "" : ", ", e.name);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("'", trimmed, "' is not ", what,
-                   " (expected one of: ", expected, ")"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", trimmed, "' is not ", what, " (expected one of: ", expected, ")"));
 }
 
 constexpr EnumName kCaseTypes[] = {
@@ -445,8 +445,8 @@ absl::StatusOr<int64_t> ParseMoneyPence(absl::string_view text) {
     const char c = s[i];
     if (IsDigit(c)) {
       if (++digits > 13) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "\'", t, "' is too large an amount of money"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("\'", t, "' is too large an amount of money"));
       }
       pounds = pounds * 10 + (c - '0');
       ++group;

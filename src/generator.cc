@@ -9,13 +9,13 @@
 #include <initializer_list>
 #include <limits>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {

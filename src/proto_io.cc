@@ -592,6 +592,13 @@ absl::Status ForEachInteraction(
   return ForEachMessage<v1::Interaction>(path, fn, options);
 }
 
+absl::Status ForEachRestriction(
+    const std::string& path,
+    absl::FunctionRef<absl::Status(const v1::Restriction&)> fn,
+    const StreamReadOptions& options) {
+  return ForEachMessage<v1::Restriction>(path, fn, options);
+}
+
 // --- ProtoStreamSink -------------------------------------------------------
 
 namespace {
@@ -893,7 +900,56 @@ absl::StatusOr<DataDirFiles> FindDataDirFiles(const std::string& dir) {
   TELLUS_ASSIGN_OR_RETURN(
       files.interactions,
       FindOneOf(dir, kInteractionsDelimitedFile, kInteractionsJsonLinesFile));
+  TELLUS_ASSIGN_OR_RETURN(
+      files.restrictions,
+      FindOneOf(dir, kRestrictionsDelimitedFile, kRestrictionsJsonLinesFile));
   return files;
+}
+
+absl::Status WriteRestrictions(const std::string& dir,
+                               absl::Span<const v1::Restriction> restrictions,
+                               StreamFormat format) {
+  const bool json = format == StreamFormat::kJsonLines;
+  const std::string path = JoinPath(
+      dir, json ? kRestrictionsJsonLinesFile : kRestrictionsDelimitedFile);
+  const std::string other = JoinPath(
+      dir, json ? kRestrictionsDelimitedFile : kRestrictionsJsonLinesFile);
+  TELLUS_ASSIGN_OR_RETURN(
+      std::string temporary,
+      CreateTempFile(
+          dir, json ? kRestrictionsJsonLinesFile : kRestrictionsDelimitedFile));
+  absl::Status written = [&]() -> absl::Status {
+    StreamWriteOptions options;
+    options.sync = true;
+    if (json) {
+      TELLUS_ASSIGN_OR_RETURN(JsonLinesWriter w,
+                              JsonLinesWriter::Create(temporary, options));
+      for (const v1::Restriction& r : restrictions) {
+        TELLUS_RETURN_IF_ERROR(w.Write(r));
+      }
+      return w.Close();
+    }
+    TELLUS_ASSIGN_OR_RETURN(DelimitedWriter w,
+                            DelimitedWriter::Create(temporary, options));
+    for (const v1::Restriction& r : restrictions) {
+      TELLUS_RETURN_IF_ERROR(w.Write(r));
+    }
+    return w.Close();
+  }();
+  std::error_code ec;
+  if (written.ok()) {
+    fs::rename(temporary, path, ec);
+    if (ec) {
+      written = absl::DataLossError(absl::StrCat(
+          path, ": cannot be moved into place (", ec.message(), ")"));
+    }
+  }
+  if (!written.ok()) {
+    fs::remove(temporary, ec);
+    return written;
+  }
+  fs::remove(other, ec);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Dataset> LoadDataDir(const std::string& dir,
@@ -918,6 +974,12 @@ absl::StatusOr<Dataset> LoadDataDir(const std::string& dir,
           }
           return builder.AddInteraction(i);
         },
+        options));
+  }
+  if (!files.restrictions.empty()) {
+    TELLUS_RETURN_IF_ERROR(ForEachRestriction(
+        files.restrictions,
+        [&](const v1::Restriction& r) { return builder.AddRestriction(r); },
         options));
   }
   return std::move(builder).Build();

@@ -91,6 +91,29 @@ const std::vector<Wording>& Wordings() {
        "contact restriction was in force"},
       {"restriction_reviews_overdue", "Restriction reviews overdue",
        "restriction reviews were overdue", "restriction review was overdue"},
+      {"ombudsman_recommendations_complied",
+       "Ombudsman recommendations complied with on time", ""},
+      {"ombudsman_recommendations_overdue", "Ombudsman recommendations overdue",
+       "Ombudsman recommendations were overdue",
+       "Ombudsman recommendation was overdue"},
+      {"lessons_recorded", "Lessons Learnt records",
+       "Lessons Learnt records were made", "Lessons Learnt record was made"},
+      {"remedies_apology", "Remedies: an apology", ""},
+      {"remedies_action", "Remedies: action to put things right", ""},
+      {"remedies_policy_change", "Remedies: a policy or procedure changed", ""},
+      {"remedies_other", "Remedies: other non-financial", ""},
+      {"compliments_route_contact_centre",
+       "Compliments through the contact centre", ""},
+      {"compliments_route_direct_to_service",
+       "Compliments sent direct to the service", ""},
+      {"compliments_route_councillor", "Compliments through a councillor", ""},
+      {"compliments_route_mp", "Compliments through an MP", ""},
+      {"compliments_route_chief_executive",
+       "Compliments to the chief executive", ""},
+      {"compliments_route_social_media", "Compliments on social media", ""},
+      {"compliments_route_other", "Compliments by another route", ""},
+      {"compliments_route_not_known", "Compliments by a route not recorded",
+       ""},
   };
   return *w;
 }
@@ -446,6 +469,67 @@ std::string MonthName(absl::string_view month) {
   return absl::StrCat(kNames[m - 1], " ", month.substr(0, 4));
 }
 
+Table LearningByDirectorateTable(const v1::AnnualReport& r) {
+  static constexpr absl::string_view kKeys[] = {
+      "lessons_recorded",
+      "lessons_actions_overdue",
+      "remedy_pence",
+      "remedies_apology",
+      "remedies_action",
+      "remedies_policy_change",
+      "compliments",
+      "compliments_route_contact_centre",
+      "ombudsman_recommendations_complied"};
+  Table t{{"Directorate", "Lessons", "Actions overdue", "Redress", "Apologies",
+           "Actions", "Policy changes", "Compliments", "Via contact centre",
+           "Ombudsman recommendations on time"},
+          {""},
+          {},
+          {}};
+  for (absl::string_view key : kKeys) t.keys.emplace_back(key);
+  for (const v1::DirectorateLearning& d : r.learning().by_directorate()) {
+    std::vector<Cell> cells = {Cell(d.directorate())};
+    for (absl::string_view key : kKeys) {
+      cells.push_back(MetricCell(d.metrics(), key));
+    }
+    t.rows.push_back(std::move(cells));
+  }
+  std::vector<Cell> total = {Cell("All directorates")};
+  for (absl::string_view key : kKeys) {
+    total.push_back(MetricCell(r.metrics(), key));
+  }
+  t.total = std::move(total);
+  return t;
+}
+
+Table ThemesTable(const v1::AnnualReport& r) {
+  Table t{{"Theme", "Complaints", "Compliments", "Enquiries", "All",
+           r.previous_period().label()},
+          {"", "complaints", "compliments", "enquiries", "current", "previous"},
+          {},
+          {}};
+  for (const v1::ThemeCount& theme : r.learning().themes()) {
+    t.rows.push_back(
+        {Cell(theme.theme().empty() ? "(no theme)" : theme.theme()),
+         FigureCell("lessons_recorded", theme.complaints()),
+         FigureCell("lessons_recorded", theme.compliments()),
+         FigureCell("lessons_recorded", theme.enquiries()),
+         FigureCell("lessons_recorded", theme.current()),
+         FigureCell("lessons_recorded", theme.previous())});
+  }
+  return t;
+}
+
+std::vector<std::string> OmbudsmanSentences(const v1::AnnualReport& r) {
+  std::vector<std::string> out;
+  for (absl::string_view key :
+       {"ombudsman_upheld_rate", "ombudsman_satisfactory_remedy_rate",
+        "ombudsman_recommendations_complied"}) {
+    if (Find(r, key)) out.push_back(HeadlineSentence(r, key));
+  }
+  return out;
+}
+
 std::vector<Definition> Definitions(const v1::AnnualReport& r) {
   const v1::ReportSettings& s = r.settings();
   // Defined once, below, with its date and time.
@@ -637,6 +721,37 @@ std::vector<Definition> Definitions(const v1::AnnualReport& r) {
     } else if (key == "restriction_reviews_overdue") {
       text = absl::StrCat("Restrictions in force at ", as_of,
                           " whose review date had passed without a review.");
+    } else if (key == "ombudsman_recommendations_complied") {
+      text =
+          "Of the Ombudsman's recommendations due in the period, those the "
+          "council complied with on or before the due date.";
+    } else if (key == "ombudsman_recommendations_overdue") {
+      text = absl::StrCat(
+          "Ombudsman recommendations whose due date had passed by ", as_of,
+          " without the council complying.");
+    } else if (key == "lessons_recorded") {
+      text =
+          "Lessons Learnt records made in the period, from complaints, "
+          "compliments and enquiries.";
+    } else if (key == "remedies_apology") {
+      text =
+          "Complaints whose final response in the period agreed a "
+          "non-financial remedy, by kind: an apology, action to put things "
+          "right, a change of policy or procedure, or another remedy.";
+      out.push_back({"Non-financial remedies", text});
+      continue;
+    } else if (absl::StartsWith(key, "remedies_")) {
+      continue;
+    } else if (key == "compliments_route_contact_centre") {
+      out.push_back(
+          {"Compliments by route",
+           "Compliments received in the period, by how they reached the "
+           "council: through the contact centre, direct to the service, "
+           "through a councillor or an MP, to the chief executive, on social "
+           "media, another route, or a route not recorded."});
+      continue;
+    } else if (absl::StartsWith(key, "compliments_route_")) {
+      continue;
     } else {
       continue;
     }
@@ -823,6 +938,13 @@ std::string HeadlineSentence(const v1::AnnualReport& report,
   if (key == "stage2_on_time") {
     return RateSentence(report, *m, "of stage 2 responses were on time");
   }
+  if (key == "ombudsman_recommendations_complied") {
+    return RateSentence(
+        report, *m,
+        absl::StrCat("of the Ombudsman's recommendations due in ",
+                     report.period().label(),
+                     " were complied with by their due date"));
+  }
   if (IsRatioKey(key)) return RateSentence(report, *m, LabelOf(key));
   for (const render_internal::Wording& w : render_internal::Wordings()) {
     if (w.key == key && !w.noun.empty())
@@ -845,6 +967,15 @@ std::string RenderText(const v1::AnnualReport& r) {
   absl::StrAppend(&out, "\nTop services by complaints\n\n",
                   TextTable(TopServicesTable(r)));
   absl::StrAppend(&out, "\nBy month\n\n", TextTable(MonthlyTable(r)));
+  absl::StrAppend(&out, "\nThe Ombudsman\n\n");
+  for (const std::string& line : render_internal::OmbudsmanSentences(r)) {
+    absl::StrAppend(&out, "  ", line, "\n");
+  }
+  absl::StrAppend(&out, "\nLearning and remedies by directorate (",
+                  r.period().label(), ")\n\n",
+                  TextTable(render_internal::LearningByDirectorateTable(r)));
+  absl::StrAppend(&out, "\nLessons Learnt themes (", r.period().label(),
+                  ")\n\n", TextTable(render_internal::ThemesTable(r)));
   return out;
 }
 
@@ -871,12 +1002,14 @@ std::string RenderMarkdown(const v1::AnnualReport& r) {
                   MarkdownTable(OmbudsmanDecisionsTable(r, "lgsco")));
   absl::StrAppend(&out, "\n### Decisions of the Housing Ombudsman\n\n",
                   MarkdownTable(OmbudsmanDecisionsTable(r, "hos")));
-  for (absl::string_view key :
-       {"ombudsman_upheld_rate", "ombudsman_satisfactory_remedy_rate"}) {
-    if (FindMetric(r.metrics(), key)) {
-      absl::StrAppend(&out, "\n", HeadlineSentence(r, key), "\n");
-    }
+  for (const std::string& line : render_internal::OmbudsmanSentences(r)) {
+    absl::StrAppend(&out, "\n", line, "\n");
   }
+  absl::StrAppend(
+      &out, "\n## Learning and remedies by directorate\n\n",
+      MarkdownTable(render_internal::LearningByDirectorateTable(r)));
+  absl::StrAppend(&out, "\n## Lessons Learnt themes\n\n",
+                  MarkdownTable(render_internal::ThemesTable(r)));
   absl::StrAppend(&out, "\n## Definitions\n\n");
   for (const Definition& d : Definitions(r)) {
     absl::StrAppend(&out, "- **", EscapeMarkdown(d.term), "**: ", d.text, "\n");

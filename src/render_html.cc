@@ -529,6 +529,7 @@ std::string RenderHtml(const v1::AnnualReport& r, const HtmlOptions& options) {
       {"directorates", "By directorate"},
       {"services", "Top services by complaints"},
       {"ombudsman", "The Ombudsman"},
+      {"learning", "Learning and remedies"},
       {"figures", "All figures"},
       {"definitions", "Definitions"},
   };
@@ -626,20 +627,27 @@ std::string RenderHtml(const v1::AnnualReport& r, const HtmlOptions& options) {
       HtmlTable(render_internal::OmbudsmanDecisionsTable(r, "hos"),
                 "hos-decisions-table", "Decisions of the Housing Ombudsman"),
       "</div>\n");
-  for (absl::string_view key :
-       {"ombudsman_upheld_rate", "ombudsman_satisfactory_remedy_rate"}) {
-    if (FindMetric(r.metrics(), key)) {
-      absl::StrAppend(&out, "<p>", Escape(HeadlineSentence(r, key)), "</p>\n");
-    }
+  for (const std::string& line : render_internal::OmbudsmanSentences(r)) {
+    absl::StrAppend(&out, "<p>", Escape(line), "</p>\n");
   }
   absl::StrAppend(&out, "</section>\n");
 
+  // Learning: what each directorate learnt and put right, and the themes.
+  absl::StrAppend(
+      &out, OpenSection(sections[6]),
+      HtmlTable(
+          render_internal::LearningByDirectorateTable(r), "learning-table",
+          absl::StrCat("Lessons Learnt and remedies by directorate, ", label)),
+      HtmlTable(render_internal::ThemesTable(r), "themes-table",
+                absl::StrCat("Lessons Learnt themes, ", label)),
+      "</section>\n");
+
   // Every figure, then what each one means.
-  absl::StrAppend(&out, OpenSection(sections[6]),
+  absl::StrAppend(&out, OpenSection(sections[7]),
                   HtmlTable(render_internal::FiguresTable(r), "figures-table",
                             absl::StrCat("Every figure of the report, ", label,
                                          " and the year before")),
-                  "</section>\n", OpenSection(sections[7]),
+                  "</section>\n", OpenSection(sections[8]),
                   "<dl class=\"definitions\">\n");
   for (const render_internal::Definition& d : render_internal::Definitions(r)) {
     absl::StrAppend(&out, "<dt>", Escape(d.term), "</dt>\n<dd>", Escape(d.text),

@@ -91,6 +91,16 @@ Table OmbudsmanDecisionsTable(const v1::AnnualReport& r,
 // "April 2023" for "2023-04"; the input unchanged if it is not a month.
 std::string MonthName(absl::string_view month);
 
+// The learning breakdown by directorate: lessons recorded, actions overdue,
+// redress and non-financial remedies, compliments (and those through the
+// contact centre), Ombudsman recommendations complied with on time.
+Table LearningByDirectorateTable(const v1::AnnualReport& r);
+// Lessons Learnt themes of the period, by type of case (the evidence bank).
+Table ThemesTable(const v1::AnnualReport& r);
+// The Ombudsman's figures in sentences: upheld rate, satisfactory remedy
+// rate, recommendations complied with on time.
+std::vector<std::string> OmbudsmanSentences(const v1::AnnualReport& r);
+
 // The appendix: one sentence per figure, for a reader checking the report.
 // Timescales are the report's policy (the Code's when unset).
 struct Definition {

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "learning_report.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -26,9 +27,11 @@ struct MetricDef {
   std::vector<Counter> numerator;
   std::optional<Counter> denominator;
   Scope scope;
-  // Figures that no record of the CSV or protobuf formats yet carries
-  // (Lessons Learnt actions, restrictions) count 0 here.
-  bool no_records = false;
+  // Figures of the learning records (learning_partial.h), which are not
+  // case counters: the LearningPartial key counted, and for a ratio the key
+  // of its denominator.
+  absl::string_view learning = "";
+  absl::string_view learning_denominator = "";
 };
 
 const std::vector<MetricDef>& Definitions() {
@@ -81,7 +84,11 @@ const std::vector<MetricDef>& Definitions() {
        {kFollowUpsOnComplaints},
        kComplaintsReceived,
        Scope::kTotalsOnly},
-      {"lessons_actions_overdue", {}, {}, Scope::kTotalsOnly, true},
+      {"lessons_actions_overdue",
+       {},
+       {},
+       Scope::kTotalsOnly,
+       "lessons_actions_overdue"},
       {"remedy_pence", {kRemedyPence}, {}, Scope::kTotalsOnly},
   };
   return *defs;
@@ -104,9 +111,21 @@ const std::vector<MetricDef>& OmbudsmanDefinitions() {
                     {kLgscoUpheldSatisfactoryRemedy},
                     std::nullopt,
                     Scope::kTotalsOnly});
-    out->push_back({"restrictions_active", {}, {}, Scope::kTotalsOnly, true});
-    out->push_back(
-        {"restriction_reviews_overdue", {}, {}, Scope::kTotalsOnly, true});
+    out->push_back({"restrictions_active",
+                    {},
+                    {},
+                    Scope::kTotalsOnly,
+                    "restrictions_active"});
+    out->push_back({"restriction_reviews_overdue",
+                    {},
+                    {},
+                    Scope::kTotalsOnly,
+                    "restriction_reviews_overdue"});
+    // Added after METRICS.md's keys (learning_partial.h defines them).
+    for (const learning_report::Figure& f : learning_report::AddedFigures()) {
+      out->push_back(
+          {f.key, {}, {}, Scope::kTotalsOnly, f.numerator, f.denominator});
+    }
     return out;
   }();
   return *defs;
@@ -180,7 +199,6 @@ v1::Change ChangeBetween(const v1::Value& current, const v1::Value& previous) {
 
 v1::Value ValueOf(const MetricDef& def, const Counters& c,
                   const Publishing& pub) {
-  if (def.no_records) return CountValue(0, pub);
   const int64_t numerator = Sum(c, def.numerator);
   if (auto sum = SumDenominator(def.key)) {
     return RatioValue(numerator, Sum(c, *sum), pub);
@@ -206,6 +224,15 @@ struct PeriodPair {
 
 void AddInto(Counters& to, const Counters& from) {
   for (int i = 0; i < kCounterCount; ++i) to[i] += from[i];
+}
+
+// A learning figure: totals of the learning partial, never suppressed.
+void AddLearningMetric(const MetricDef& def, const LearningPartial& learning,
+                       google::protobuf::RepeatedPtrField<v1::Metric>& out) {
+  const learning_report::Figure figure{def.key, def.learning,
+                                       def.learning_denominator};
+  AddMetric(def.key, learning_report::TotalValue(learning, figure, 0),
+            learning_report::TotalValue(learning, figure, 1), out);
 }
 
 void FillMetrics(const PeriodPair& sums, Scope scope, const Publishing& pub,
@@ -239,7 +266,8 @@ bool IsRatioKey(absl::string_view key) {
   for (const auto* defs : {&Definitions(), &OmbudsmanDefinitions()}) {
     for (const MetricDef& def : *defs) {
       if (def.key == key) {
-        return def.denominator.has_value() || SumDenominator(key).has_value();
+        return def.denominator.has_value() || SumDenominator(key).has_value() ||
+               !def.learning_denominator.empty();
       }
     }
   }
@@ -325,6 +353,10 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   // Totals: every figure, CH01 after the ratios.
   auto& metrics = *report.mutable_metrics();
   for (const MetricDef& def : Definitions()) {
+    if (!def.learning.empty()) {
+      AddLearningMetric(def, merged.learning(), metrics);
+      continue;
+    }
     AddMetric(def.key, ValueOf(def, totals.current, totals_pub),
               ValueOf(def, totals.previous, totals_pub), metrics);
     if (def.key == "stage1_ack_on_time" && request.has_homes()) {
@@ -344,6 +376,10 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
     }
   }
   for (const MetricDef& def : OmbudsmanDefinitions()) {
+    if (!def.learning.empty()) {
+      AddLearningMetric(def, merged.learning(), metrics);
+      continue;
+    }
     AddMetric(def.key, ValueOf(def, totals.current, totals_pub),
               ValueOf(def, totals.previous, totals_pub), metrics);
   }
@@ -358,6 +394,8 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
       FillMetrics(service_sums, Scope::kEverywhere, pub, *sr.mutable_metrics());
     }
   }
+
+  learning_report::Fill(merged, {pub.suppress, pub.threshold}, report);
 
   // Five-year series, oldest first.
   const std::vector<Period> periods = PeriodsEndingWith(s.period, kPeriodsKept);

@@ -24,7 +24,7 @@ absl::StatusOr<StageTimescale> StageFromProto(const v1::StageTimescale& proto,
                                               absl::string_view stage) {
   for (const auto& [days, field] :
        {std::pair<int32_t, absl::string_view>{proto.acknowledge_days(),
-                                             "acknowledge_days"},
+                                              "acknowledge_days"},
         {proto.respond_days(), "respond_days"},
         {proto.max_extension_days(), "max_extension_days"}}) {
     absl::Status status = CheckNotNegative(days, stage, field);

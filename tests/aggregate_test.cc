@@ -6,10 +6,83 @@
 #include "case_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "learning_fixture.h"
 #include "tellus/report.h"
 
 namespace tellus {
 namespace {
+
+// Random learning records on a random case: actions on its lessons,
+// recommendations on its Ombudsman decision, non-financial remedies, and a
+// route and values when it is a compliment (which may get a lesson too).
+void AddRandomLearning(std::mt19937_64& rng, v1::Case& c) {
+  auto days = [&](int max) { return static_cast<int>(rng() % (max + 1)); };
+  const char* themes[] = {"Communication", "Delay", "Policy", ""};
+  if (c.type() == v1::CASE_TYPE_COMPLIMENT) {
+    c.set_compliment_route(static_cast<v1::ComplimentRoute>(rng() % 8));
+    if (rng() % 2) c.add_council_values("caring");
+    if (rng() % 3 == 0) c.add_council_values("listening");
+  }
+  if (c.type() != v1::CASE_TYPE_COMPLAINT && rng() % 5 == 0) {
+    const absl::CivilDay received = FromProto(c.received().date());
+    AddLesson(c, received + days(30), themes[rng() % 4]);
+  }
+  for (v1::Event& e : *c.mutable_events()) {
+    if (e.has_lesson_learnt()) {
+      const absl::CivilDay on = FromProto(e.when().date());
+      e.mutable_lesson_learnt()->set_theme(themes[rng() % 4]);
+      if (rng() % 4 == 0) e.mutable_lesson_learnt()->set_directorate("Adults");
+      for (int a = static_cast<int>(rng() % 4); a > 0; --a) {
+        v1::LessonAction& action = *e.mutable_lesson_learnt()->add_actions();
+        action.set_description("action");
+        action.set_owner("owner");
+        *action.mutable_target() = ToProto(on + days(300));
+        if (rng() % 2) *action.mutable_done() = ToProto(on + days(600));
+      }
+    }
+    if (e.has_ombudsman_decided()) {
+      const absl::CivilDay on = FromProto(e.when().date());
+      for (int n = static_cast<int>(rng() % 4); n > 0; --n) {
+        v1::OmbudsmanRecommendation& r =
+            *e.mutable_ombudsman_decided()->add_recommendations();
+        r.set_description("recommendation");
+        *r.mutable_due() = ToProto(on + days(90));
+        if (rng() % 3) *r.mutable_complied() = ToProto(on + days(120));
+      }
+    }
+    if (e.has_remedy()) {
+      for (int k = 1; k <= 4; ++k) {
+        if (rng() % 3 == 0) {
+          e.mutable_remedy()->add_non_financial(static_cast<v1::RemedyKind>(k));
+        }
+      }
+    }
+  }
+  if (c.type() == v1::CASE_TYPE_COMPLAINT && rng() % 4 == 0) {
+    AddRemedy(c, 0, {v1::REMEDY_KIND_APOLOGY});
+  }
+}
+
+// A random valid restriction over 2021-2025, with reviews kept or missed.
+v1::Restriction RandomRestriction(std::mt19937_64& rng, int n) {
+  auto days = [&](int max) { return static_cast<int>(rng() % (max + 1)); };
+  const absl::CivilDay start = absl::CivilDay(2021, 1, 1) + days(1400);
+  const absl::CivilDay review = start + 30 + days(180);
+  std::optional<absl::CivilDay> end;
+  if (rng() % 3 == 0) end = start + 30 + days(900);
+  std::vector<ReviewSpec> reviews;
+  absl::CivilDay on = review;
+  while (rng() % 2 && (!end || on <= *end)) {
+    const absl::CivilDay next = on + 30 + days(180);
+    reviews.push_back({on, v1::REVIEW_OUTCOME_CONTINUED, next});
+    on = next + days(60);
+  }
+  const bool service = rng() % 2;
+  return MakeRestriction(
+      "RS" + std::to_string(n), "CUST-" + std::to_string(rng() % 50),
+      v1::RESTRICTION_TYPE_WRITTEN_CONTACT_ONLY, start, review, end, reviews,
+      service ? "Housing" : "", service ? "A" : "");
+}
 
 // A random data set: complaints, compliments and enquiries over 2022-2024
 // in three directorates, and interactions linked to some of them.
@@ -28,8 +101,12 @@ Dataset RandomDataset(uint64_t seed, int cases, int interactions) {
     }
     c.set_directorate(directorates[rng() % 3]);
     c.set_service(services[rng() % 3]);
+    AddRandomLearning(rng, c);
     refs.push_back(c.ref());
     EXPECT_TRUE(b.AddCase(c).ok());
+  }
+  for (int n = 0; n < cases / 10; ++n) {
+    EXPECT_TRUE(b.AddRestriction(RandomRestriction(rng, n)).ok());
   }
   for (int n = 0; n < interactions; ++n) {
     absl::CivilDay day = absl::CivilDay(2022, 1, 1) + rng() % 1000;
@@ -76,11 +153,14 @@ PartialAggregate MergedOverRandomSplit(const Dataset& data,
   const int parts = 1 + static_cast<int>(rng() % 6);
   const auto case_cuts = cuts(data.cases().size(), parts);
   const auto interaction_cuts = cuts(data.interactions().size(), parts);
+  const auto restriction_cuts =
+      cuts(data.learning().restrictions.size(), parts);
   std::vector<PartialAggregate> partials;
   for (int i = 0; i < parts; ++i) {
     PartialAggregate p(settings);
     p.AddCases(data, case_cuts[i], case_cuts[i + 1]);
     p.AddInteractions(data, interaction_cuts[i], interaction_cuts[i + 1]);
+    p.AddRestrictions(data, restriction_cuts[i], restriction_cuts[i + 1]);
     v1::PartialAggregate wire;
     EXPECT_TRUE(wire.ParseFromString(p.ToProto().SerializeAsString()));
     auto back = PartialAggregate::FromProto(wire);
@@ -100,6 +180,7 @@ TEST(AggregateTest, AnySplitMergesToTheIdenticalReport) {
   PartialAggregate whole(Settings());
   whole.AddCases(data, 0, data.cases().size());
   whole.AddInteractions(data, 0, data.interactions().size());
+  whole.AddRestrictions(data, 0, data.learning().restrictions.size());
   auto expected = BuildReport(whole, Request());
   ASSERT_TRUE(expected.ok()) << expected.status();
   // The data must exercise the figures, or the property says little.
@@ -109,6 +190,22 @@ TEST(AggregateTest, AnySplitMergesToTheIdenticalReport) {
   ASSERT_GT(
       FindMetric(expected->metrics(), "follow_up_chasing")->current().count(),
       10);
+  for (const char* key :
+       {"lessons_actions_overdue", "restrictions_active",
+        "restriction_reviews_overdue", "ombudsman_recommendations_overdue",
+        "lessons_recorded", "remedies_apology", "compliments_route_mp"}) {
+    ASSERT_GT(FindMetric(expected->metrics(), key)->current().count(), 3)
+        << key;
+    ASSERT_GT(FindMetric(expected->metrics(), key)->previous().count(), 3)
+        << key;
+  }
+  ASSERT_GT(
+      FindMetric(expected->metrics(), "ombudsman_recommendations_complied")
+          ->current()
+          .ratio()
+          .denominator(),
+      3);
+  ASSERT_GT(expected->learning().themes_size(), 2);
 
   std::mt19937_64 rng(42);
   for (int trial = 0; trial < 25; ++trial) {

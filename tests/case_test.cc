@@ -248,14 +248,24 @@ TEST(FoldCaseRulesTest, OmbudsmanDecisionRules) {
                   .ok());
 }
 
-TEST(FoldCaseRulesTest, ComplimentsAndEnquiriesHaveNoEvents) {
+TEST(FoldCaseRulesTest, ComplimentsAndEnquiriesHaveOnlyLessons) {
   EXPECT_EQ(FoldError(CaseBuilder("K-1", v1::CASE_TYPE_COMPLIMENT)
                           .Ack(v1::STAGE_1, 2023, 5, 3)),
             "case K-1: stage 1 acknowledgement on 2023-05-03 cannot happen to "
-            "a compliment (only complaints have events)");
+            "a compliment (only complaints have events other than Lessons "
+            "Learnt)");
   EXPECT_THAT(
-      FoldError(CaseBuilder("E-1", v1::CASE_TYPE_ENQUIRY).Lesson(2023, 5, 3)),
-      HasSubstr("cannot happen to a enquiry"));
+      FoldError(CaseBuilder("E-1", v1::CASE_TYPE_ENQUIRY).Withdraw(2023, 5, 3)),
+      HasSubstr("cannot happen to an enquiry"));
+  // A lesson from praise or a question is part of the evidence bank.
+  EXPECT_TRUE(
+      FoldCase(
+          CaseBuilder("E-2", v1::CASE_TYPE_ENQUIRY).Lesson(2023, 5, 3).get())
+          .ok());
+  EXPECT_TRUE(
+      FoldCase(
+          CaseBuilder("K-2", v1::CASE_TYPE_COMPLIMENT).Lesson(2023, 5, 3).get())
+          .ok());
 }
 
 TEST(FoldCaseRulesTest, MalformedEventsAndHeaders) {

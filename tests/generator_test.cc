@@ -14,13 +14,13 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 

@@ -6,7 +6,9 @@
 //   absl::StatusOr<v1::AnnualReport> report =
 //       BuildReport(Fixture(), FixtureRequest(), 1);
 //
-// AddFixtureRows adds the same rows to a builder that may add more.
+// AddFixtureRows adds the same rows to a builder that may add more, or to
+// anything with the same AddCase and AddInteraction calls (the store tests
+// record the messages).
 #ifndef TELLUS_TESTS_REPORT_FIXTURE_H_
 #define TELLUS_TESTS_REPORT_FIXTURE_H_
 
@@ -32,7 +34,8 @@ inline void CheckFixtureRow(const absl::Status& status, const std::string& id) {
 }
 
 // Adds the fixture's cases and interactions to `b`.
-inline void AddFixtureRows(DatasetBuilder& b) {
+template <typename Builder>
+void AddFixtureRows(Builder& b) {
   using v1::OMBUDSMAN_BODY_HOS;
   using v1::OMBUDSMAN_BODY_LGSCO;
   using v1::OUTCOME_NOT_UPHELD;

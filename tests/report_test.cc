@@ -4,11 +4,11 @@
 
 #include <map>
 
-#include "report_fixture.h"
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "report_fixture.h"
 #include "tellus/render.h"
 
 namespace tellus {
@@ -70,19 +70,19 @@ TEST_F(ReportFixtureTest, PeriodsAndAsOf) {
 
 TEST_F(ReportFixtureTest, CountsOfTheCurrentPeriod) {
   const std::map<std::string, int64_t> expected = {
-      {"interactions", 11},        // I1-I10 and I13 (1 April 2023 in London)
-      {"enquiries", 1},            // E1
-      {"compliments", 1},          // K1
+      {"interactions", 11},         // I1-I10 and I13 (1 April 2023 in London)
+      {"enquiries", 1},             // E1
+      {"compliments", 1},           // K1
       {"complaints_received", 10},  // C1-C10
       {"stage1_received", 10},
       {"stage2_received", 1},  // C2; C7's escalation is in 2024/25
       {"ombudsman_enquiries", 2},
       {"ombudsman_enquiries_lgsco", 1},  // C2
       {"ombudsman_enquiries_hos", 1},    // C14, a 2022/23 complaint
-      {"stage1_responses", 8},  // C1-C4, C7-C9, C13
+      {"stage1_responses", 8},           // C1-C4, C7-C9, C13
       {"stage2_responses", 1},
-      {"follow_up_contacts", 7},  // I2-I8; I9 is unlinked
-      {"follow_up_chasing", 2},   // I2, I4
+      {"follow_up_contacts", 7},        // I2-I8; I9 is unlinked
+      {"follow_up_chasing", 2},         // I2, I4
       {"follow_up_after_response", 2},  // I3, I6
       {"lessons_actions_overdue", 0},
       {"remedy_pence", 15000},
@@ -281,9 +281,9 @@ TEST(ReportTest, AnAsOfLaterSeesLaterEvents) {
   ASSERT_TRUE(report.ok());
   // C9's escalation (15 July) and lesson (1 August) are now seen: C9 is no
   // longer resolved (stage 2 awaited).
-  EXPECT_EQ(Of(FindMetric(report->metrics(), "escalation_rate_cohort")
-                   ->current()),
-            (Figure{3, 10}));
+  EXPECT_EQ(
+      Of(FindMetric(report->metrics(), "escalation_rate_cohort")->current()),
+      (Figure{3, 10}));
   EXPECT_EQ(Of(FindMetric(report->metrics(), "lessons_learnt_rate")->current()),
             (Figure{3, 10}));
   EXPECT_EQ(Of(FindMetric(report->metrics(), "upheld_rate")->current()),
@@ -295,7 +295,8 @@ TEST(ReportTest, JsonContract) {
   ASSERT_TRUE(report.ok());
   auto json = RenderJson(*report);
   ASSERT_TRUE(json.ok());
-  EXPECT_THAT(*json, ::testing::HasSubstr("\"as_of\": \"2024-06-30T22:59:59Z\""));
+  EXPECT_THAT(*json,
+              ::testing::HasSubstr("\"as_of\": \"2024-06-30T22:59:59Z\""));
   EXPECT_THAT(*json, ::testing::HasSubstr("\"label\": \"2023/24\""));
   EXPECT_THAT(*json, ::testing::HasSubstr("\"key\": \"stage2_on_time\""));
   // Zeros are printed; int64 as strings.

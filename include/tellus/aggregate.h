@@ -32,6 +32,7 @@
 #include "absl/time/time.h"
 #include "tellus/calendar.h"
 #include "tellus/dataset.h"
+#include "tellus/learning_partial.h"
 #include "tellus/period.h"
 #include "tellus/timescales.h"
 #include "tellus/v1/aggregate.pb.h"
@@ -121,6 +122,9 @@ class PartialAggregate {
   // Adds the interactions in rows [begin, end) (linked cases are looked up
   // in `data`), and the names of their cells.
   void AddInteractions(const Dataset& data, size_t begin, size_t end);
+  // Adds the contact restrictions [begin, end) of data.learning() (the
+  // learning counters of cases come with AddCases).
+  void AddRestrictions(const Dataset& data, size_t begin, size_t end);
 
   // Adds another partial computed under the same settings.
   absl::Status Merge(const PartialAggregate& other);
@@ -142,6 +146,8 @@ class PartialAggregate {
   // Totals per month of P, in order.
   const std::vector<Counters>& months() const { return months_; }
   absl::CivilMonth first_month() const;
+  // Lessons Learnt, restrictions, recommendations, remedies, compliments.
+  const LearningPartial& learning() const { return learning_; }
 
   friend bool operator==(const PartialAggregate& a, const PartialAggregate& b);
 
@@ -160,6 +166,7 @@ class PartialAggregate {
   absl::flat_hash_map<std::pair<std::string, std::string>, size_t> index_;
   std::vector<Counters> counters_;  // cell-major, kPeriodsKept per cell
   std::vector<Counters> months_;
+  LearningPartial learning_;
 };
 
 // Computes the partial of a whole data set on `threads` threads (0: one per

@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "tellus/case.h"
+#include "tellus/learning_table.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/interaction.pb.h"
 
@@ -115,6 +116,9 @@ class Dataset {
   const CaseTable& cases() const { return cases_; }
   const InteractionTable& interactions() const { return interactions_; }
   const CellDictionary& cells() const { return cells_; }
+  // Lessons, actions, recommendations, remedies, compliments' routes and
+  // values, and the contact restrictions.
+  const LearningTable& learning() const { return learning_; }
   // Row of the case with this reference.
   std::optional<uint32_t> FindCase(absl::string_view ref) const;
   // Interactions naming a case reference the data set does not hold.
@@ -128,6 +132,7 @@ class Dataset {
   CellDictionary cells_;
   CaseTable cases_;
   InteractionTable interactions_;
+  LearningTable learning_;
   absl::flat_hash_map<std::string, uint32_t> case_rows_;
   int64_t unlinked_ = 0;
 };
@@ -148,6 +153,10 @@ class DatasetBuilder {
   void AddInteraction(absl::CivilDay day, absl::string_view directorate,
                       absl::string_view service, v1::InteractionKind kind,
                       absl::string_view case_ref);
+
+  // Validates a contact restriction (restriction.h) and adds it; fails on
+  // an id already added.
+  absl::Status AddRestriction(const v1::Restriction& restriction);
 
   void Reserve(size_t cases, size_t interactions);
   Dataset Build() &&;

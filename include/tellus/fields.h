@@ -21,9 +21,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "tellus/dates.h"
 #include "tellus/v1/case.pb.h"
@@ -68,7 +68,8 @@ absl::StatusOr<v1::OmbudsmanBody> ParseOmbudsmanBody(absl::string_view text);
 // row validator's rule.
 absl::StatusOr<v1::OmbudsmanDecision> ParseOmbudsmanDecision(
     absl::string_view text);
-absl::StatusOr<v1::InteractionKind> ParseInteractionKind(absl::string_view text);
+absl::StatusOr<v1::InteractionKind> ParseInteractionKind(
+    absl::string_view text);
 
 // Pounds with up to two decimals, optionally after a "£" and with thousands
 // separated by commas ("150", "150.5", "£1,250.00"), as whole pence. A

@@ -52,6 +52,7 @@
 #include "tellus/import.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/interaction.pb.h"
+#include "tellus/v1/restriction.pb.h"
 
 namespace tellus {
 
@@ -68,6 +69,11 @@ inline constexpr absl::string_view kInteractionsDelimitedFile =
 inline constexpr absl::string_view kCasesJsonLinesFile = "cases.jsonl";
 inline constexpr absl::string_view kInteractionsJsonLinesFile =
     "interactions.jsonl";
+// Optional: contact restrictions (tellus.v1.Restriction), restriction.h.
+inline constexpr absl::string_view kRestrictionsDelimitedFile =
+    "restrictions.binpb";
+inline constexpr absl::string_view kRestrictionsJsonLinesFile =
+    "restrictions.jsonl";
 
 // The format a file name implies: ".jsonl" is JSON Lines, anything else is
 // a length-delimited stream.
@@ -232,6 +238,10 @@ absl::Status ForEachInteraction(
     const std::string& path,
     absl::FunctionRef<absl::Status(const v1::Interaction&)> fn,
     const StreamReadOptions& options = {});
+absl::Status ForEachRestriction(
+    const std::string& path,
+    absl::FunctionRef<absl::Status(const v1::Restriction&)> fn,
+    const StreamReadOptions& options = {});
 
 // --- Data directories ------------------------------------------------------
 
@@ -294,10 +304,18 @@ absl::Status WriteDataDir(const std::string& dir,
                           absl::Span<const v1::Interaction> interactions,
                           const ProtoStreamSinkOptions& options = {});
 
-// The two files of a data directory, found in either form.
+// Writes `dir`/restrictions.binpb (or .jsonl, as `format` says) through a
+// temporary file renamed into place, and removes the other form's file.
+// Nothing is validated here: LoadDataDir validates.
+absl::Status WriteRestrictions(const std::string& dir,
+                               absl::Span<const v1::Restriction> restrictions,
+                               StreamFormat format = StreamFormat::kDelimited);
+
+// The files of a data directory, found in either form.
 struct DataDirFiles {
   std::string cases;         // always set
   std::string interactions;  // empty when the directory holds none
+  std::string restrictions;  // empty when the directory holds none
 };
 // Fails when `dir` is not a directory, holds no cases file, or holds a file
 // in both forms (which one is meant?).
@@ -306,7 +324,9 @@ absl::StatusOr<DataDirFiles> FindDataDirFiles(const std::string& dir);
 // Reads a data directory into a Dataset. Every case goes through
 // DatasetBuilder::AddCase (the state machine; a reference used twice is an
 // error); every interaction needs an id used once, a valid time and a kind.
-// A directory without an interactions file has no interactions.
+// A directory without an interactions file has no interactions; the same
+// for restrictions, each of which must pass ValidateRestriction with an id
+// used once.
 absl::StatusOr<Dataset> LoadDataDir(const std::string& dir,
                                     const StreamReadOptions& options = {});
 

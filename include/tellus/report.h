@@ -43,7 +43,9 @@ absl::StatusOr<v1::AnnualReport> BuildReport(const Dataset& data,
 
 // The keys of the report's metrics, in order: the counts and ratios of
 // METRICS.md, then CH01 (when homes are set), then the learning, contact and
-// Ombudsman figures (totals only).
+// Ombudsman figures (totals only), then the figures added after METRICS.md
+// (learning_partial.h: recommendations complied with and overdue, lessons
+// recorded, non-financial remedies, compliments by route).
 std::vector<absl::string_view> ReportMetricKeys(bool with_ch01);
 
 // True for a key whose values are ratios.

@@ -1,11 +1,11 @@
 // Uses the C++ API of libtellus.a: dates, a message of the schema, and the
 // C ABI from C++.
-#include <cstdio>
-#include <string>
-
 #include <tellus/dates.h>
 #include <tellus/tellus.h>
 #include <tellus/v1/common.pb.h>
+
+#include <cstdio>
+#include <string>
 
 int main() {
   absl::StatusOr<absl::CivilDay> day = tellus::ParseIsoDate("2024-02-29");
@@ -38,8 +38,7 @@ int main() {
     return 1;
   }
 
-  std::printf("%s, rejected: %s; tellus %s\n",
-              tellus::FormatDate(*day).c_str(),
+  std::printf("%s, rejected: %s; tellus %s\n", tellus::FormatDate(*day).c_str(),
               std::string(bad.status().message()).c_str(), tellus_version());
   return 0;
 }

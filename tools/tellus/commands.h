@@ -26,6 +26,9 @@ void AddReportCommand(CLI::App& app);     // report
 void AddValidateCommand(CLI::App& app);   // validate
 void AddDemoCommands(CLI::App& app);      // generate, demo
 void AddImportCommand(CLI::App& app);     // import
+// case show|add-event, overdue, retention, subject-access, store check|audit
+void AddStoreCommands(CLI::App& app);
+void AddLearningCommands(CLI::App& app);  // digest, compliments, restrictions
 
 }  // namespace tellus::cli
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "tellus/proto_io.h"
 #include "tellus/status_macros.h"
+#include "tellus/store.h"
 
 namespace tellus::cli {
 
@@ -18,8 +19,16 @@ void AddInputOptions(CLI::App& command, InputOptions& options) {
                      "interactions.csv export");
   command.add_option("--data", options.data_dir,
                      "a folder written by `tellus import --out`");
+  command.add_option("--store", options.store,
+                     "a store written by `tellus import --store`");
   command.add_option("--rejects", options.rejects,
                      "write rejected rows to this CSV file");
+}
+
+absl::StatusOr<Store> OpenExistingStore(const std::string& path) {
+  StoreOptions options;
+  options.create = false;
+  return Store::Open(path, options);
 }
 
 ImportOptions TerminalProgress() {
@@ -37,7 +46,7 @@ ImportOptions TerminalProgress() {
 absl::Status ImportInto(const InputOptions& options, ImportSink& sink) {
   if (options.cases.empty()) {
     return absl::InvalidArgumentError(
-        "no input: give --cases (and --interactions) or --data");
+        "no input: give --cases (and --interactions), --data or --store");
   }
   std::unique_ptr<std::ofstream> rejects_file;
   std::unique_ptr<RejectsCsvWriter> rejects;
@@ -73,6 +82,15 @@ absl::Status ImportInto(const InputOptions& options, ImportSink& sink) {
 }
 
 absl::StatusOr<Dataset> LoadInput(const InputOptions& options) {
+  if (!options.store.empty()) {
+    if (!options.data_dir.empty() || !options.cases.empty() ||
+        !options.interactions.empty()) {
+      return absl::InvalidArgumentError(
+          "give either --store, --data or --cases/--interactions, not two");
+    }
+    TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(options.store));
+    return store.LoadDataset();
+  }
   if (!options.data_dir.empty()) {
     if (!options.cases.empty() || !options.interactions.empty()) {
       return absl::InvalidArgumentError(

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   tellus::cli::AddValidateCommand(app);
   tellus::cli::AddImportCommand(app);
   tellus::cli::AddDemoCommands(app);
+  tellus::cli::AddStoreCommands(app);
+  tellus::cli::AddLearningCommands(app);
   CLI11_PARSE(app, argc, argv);
   return tellus::cli::ExitCode();
 }

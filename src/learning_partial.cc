@@ -1,0 +1,214 @@
+#include "tellus/learning_partial.h"
+
+#include "absl/strings/str_cat.h"
+#include "tellus/dates.h"
+#include "tellus/learning_rules.h"
+#include "tellus/restriction.h"
+
+namespace tellus {
+namespace {
+
+absl::string_view CaseTypeKey(uint8_t type) {
+  switch (type) {
+    case v1::CASE_TYPE_COMPLAINT:
+      return "complaint";
+    case v1::CASE_TYPE_COMPLIMENT:
+      return "compliment";
+    case v1::CASE_TYPE_ENQUIRY:
+      return "enquiry";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace
+
+LearningWindow::LearningWindow(const Period& p, absl::Time t)
+    : period(p), previous(p.Previous()), as_of(t) {
+  reference_[0] = LondonDate(t);
+  reference_[1] = reference_[0] - (period.start - previous.start);
+}
+
+int LearningWindow::PeriodOf(int32_t day) const {
+  if (day == kNoDay) return -1;
+  const absl::CivilDay d = FromDayNumber(day);
+  if (period.Contains(d)) return 0;
+  if (previous.Contains(d)) return 1;
+  return -1;
+}
+
+void LearningPartial::Add(absl::string_view key, absl::string_view directorate,
+                          int period, int64_t n) {
+  counts_[{std::string(key), std::string(directorate)}][period] += n;
+}
+
+void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
+                               size_t begin, size_t end) {
+  const CaseTable& t = data.cases();
+  const LearningTable& l = data.learning();
+  const int64_t as_of = absl::ToUnixSeconds(w.as_of);
+  const int32_t as_of_day = DayNumber(w.ReferenceDay(0));
+  // What each period's "at the reference time" figures see.
+  const int32_t ref_day[2] = {as_of_day, DayNumber(w.ReferenceDay(1))};
+  const int64_t ref_seen[2] = {
+      as_of, absl::ToUnixSeconds(EndOfLondonDay(w.ReferenceDay(1)))};
+  auto seen_day = [&](const EventColumn& col, size_t r) {
+    return col.SeenBy(r, as_of) ? col.day[r] : kNoDay;
+  };
+
+  for (size_t r = begin; r < end; ++r) {
+    if (!t.received.SeenBy(r, as_of)) continue;  // not yet received at T
+    const std::string& directorate = data.cells().directorate(t.cell[r]);
+    const uint8_t type = t.type[r];
+
+    for (uint32_t li = l.lessons_of_case[r]; li < l.lessons_of_case[r + 1];
+         ++li) {
+      if (l.lessons.seen_from[li] > as_of) continue;
+      const int p = w.PeriodOf(l.lessons.day[li]);
+      if (p < 0) continue;
+      Add("lessons_recorded", l.lessons.directorate[li], p);
+      Add(absl::StrCat("theme:", CaseTypeKey(type), ":", l.lessons.theme[li]),
+          l.lessons.directorate[li], p);
+    }
+    for (uint32_t ai = l.actions_of_case[r]; ai < l.actions_of_case[r + 1];
+         ++ai) {
+      const uint32_t li = l.actions.lesson[ai];
+      for (int p = 0; p < 2; ++p) {
+        const int32_t done = l.actions.done[ai];
+        if (l.lessons.seen_from[li] <= ref_seen[p] &&
+            l.actions.target[ai] < ref_day[p] &&
+            (done == kNoDay || done > ref_day[p])) {
+          Add("lessons_actions_overdue", l.lessons.directorate[li], p);
+        }
+      }
+    }
+
+    if (type == v1::CASE_TYPE_COMPLIMENT) {
+      const int p = w.PeriodOf(t.received.day[r]);
+      if (p >= 0) {
+        Add(absl::StrCat("compliments_route_",
+                         ComplimentRouteKey(static_cast<v1::ComplimentRoute>(
+                             l.compliment_route[r]))),
+            directorate, p);
+        for (uint32_t v = l.values_of_case[r]; v < l.values_of_case[r + 1];
+             ++v) {
+          Add(absl::StrCat("value:", l.council_values[v]), directorate, p);
+        }
+      }
+      continue;
+    }
+    if (type != v1::CASE_TYPE_COMPLAINT) continue;
+
+    // Non-financial remedies go with the final internal response, as
+    // remedy_pence does; never for a withdrawn complaint.
+    if (l.remedy_kinds[r] != 0 && !t.withdrawn.SeenBy(r, as_of)) {
+      const int32_t escalated = seen_day(t.s2_requested, r);
+      const int32_t final_response = escalated != kNoDay
+                                         ? seen_day(t.s2_responded, r)
+                                         : seen_day(t.s1_responded, r);
+      if (const int p = w.PeriodOf(final_response); p >= 0) {
+        for (int k = v1::REMEDY_KIND_APOLOGY; k <= v1::REMEDY_KIND_OTHER; ++k) {
+          if (l.remedy_kinds[r] & (1u << k)) {
+            Add(absl::StrCat("remedies_",
+                             RemedyKindKey(static_cast<v1::RemedyKind>(k))),
+                directorate, p);
+          }
+        }
+      }
+    }
+
+    if (!t.ombudsman_decided.SeenBy(r, as_of)) continue;
+    const int32_t decided = t.ombudsman_decided.day[r];
+    const int64_t decided_seen = t.ombudsman_decided.seen_from[r];
+    for (uint32_t ri = l.recommendations_of_case[r];
+         ri < l.recommendations_of_case[r + 1]; ++ri) {
+      const int32_t due = l.recommendations.due[ri];
+      const int32_t complied = l.recommendations.complied[ri];
+      if (const int p = w.PeriodOf(due); p >= 0) {
+        Add("ombudsman_recommendations_due", directorate, p);
+        if (complied != kNoDay && complied <= due && complied <= as_of_day) {
+          Add("ombudsman_recommendations_complied_on_time", directorate, p);
+        }
+      }
+      for (int p = 0; p < 2; ++p) {
+        if (decided <= ref_day[p] && decided_seen <= ref_seen[p] &&
+            due < ref_day[p] && (complied == kNoDay || complied > ref_day[p])) {
+          Add("ombudsman_recommendations_overdue", directorate, p);
+        }
+      }
+    }
+  }
+}
+
+void LearningPartial::AddRestrictions(const Dataset& data,
+                                      const LearningWindow& w, size_t begin,
+                                      size_t end) {
+  const auto& all = data.learning().restrictions;
+  for (size_t i = begin; i < end; ++i) {
+    const v1::Restriction& r = all[i];
+    // Whole-council restrictions name no directorate: totals only.
+    const std::string& directorate = r.directorate();
+    if (InForceOn(r, w.period.end)) Add("restrictions_active", directorate, 0);
+    if (InForceOn(r, w.previous.end)) {
+      Add("restrictions_active", directorate, 1);
+    }
+    for (int p = 0; p < 2; ++p) {
+      if (ReviewOverdueOn(r, w.ReferenceDay(p))) {
+        Add("restriction_reviews_overdue", directorate, p);
+      }
+    }
+  }
+}
+
+void LearningPartial::Merge(const LearningPartial& other) {
+  for (const auto& [key, values] : other.counts_) {
+    auto& mine = counts_[key];
+    mine[0] += values[0];
+    mine[1] += values[1];
+  }
+}
+
+int64_t LearningPartial::Total(absl::string_view key, int period) const {
+  int64_t total = 0;
+  for (auto it = counts_.lower_bound({std::string(key), std::string()});
+       it != counts_.end() && it->first.first == key; ++it) {
+    total += it->second[period];
+  }
+  return total;
+}
+
+int64_t LearningPartial::Get(absl::string_view key,
+                             absl::string_view directorate, int period) const {
+  auto it = counts_.find({std::string(key), std::string(directorate)});
+  return it == counts_.end() ? 0 : it->second[period];
+}
+
+v1::LearningPartial LearningPartial::ToProto() const {
+  v1::LearningPartial out;
+  for (const auto& [key, values] : counts_) {
+    v1::LearningCount& c = *out.add_counts();
+    c.set_key(key.first);
+    c.set_directorate(key.second);
+    c.set_current(values[0]);
+    c.set_previous(values[1]);
+  }
+  return out;
+}
+
+absl::StatusOr<LearningPartial> LearningPartial::FromProto(
+    const v1::LearningPartial& proto) {
+  LearningPartial out;
+  for (const v1::LearningCount& c : proto.counts()) {
+    auto [it, inserted] = out.counts_.try_emplace(
+        {c.key(), c.directorate()},
+        std::array<int64_t, 2>{c.current(), c.previous()});
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("partial aggregate: learning counter '", c.key(),
+                       "' of '", c.directorate(), "' is listed twice"));
+    }
+  }
+  return out;
+}
+
+}  // namespace tellus
