@@ -35,7 +35,15 @@ function splitSql(text) {
 const quote = (path) => `'${path.replace(/'/g, "''")}'`;
 const date = (column) => `CAST(${column} - DATE '1970-01-01' AS INTEGER)`;
 
-const instance = await DuckDBInstance.create(':memory:', { threads: String(args.threads) });
+// A memory limit of 60% of what the machine has free, so that a data set
+// too large fails (and compare says so) rather than pushing the machine
+// into swap or the OOM killer; DuckDB spills what it can to its temporary
+// directory.
+const freeKb = Number(/MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))[1]);
+const instance = await DuckDBInstance.create(':memory:', {
+  threads: String(args.threads),
+  memory_limit: `${Math.floor(freeKb * 0.6 / 1024)}MB`,
+});
 const con = await instance.connect();
 
 // Reference data, not timed: the calendar of working days and periods.

@@ -9,6 +9,9 @@
 // The data sets are bench_data.h's (1.5 million interactions and 45
 // thousand cases, and ten times that), imported once from CSV into the
 // columnar Dataset before the timed loops. Results: benchmarks/RESULTS.md.
+#include <time.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -85,6 +88,76 @@ BENCHMARK(BM_Report)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
+
+double ThreadCpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// What two threads would take on two free cores: the CPU time of the
+// slower of the two halves (each thread's own clock) plus the serial part
+// (settings, merge, the report message), timed manually. On a machine whose
+// cores other work shares, the wall clock of BM_Report/threads:2 cannot
+// show the speed-up; this does, as far as CPU time goes (it cannot show
+// contention for memory bandwidth).
+void BM_ReportTwoThreadsCriticalPath(benchmark::State& state) {
+  const Dataset* data = Data(state.range(0));
+  if (data == nullptr) return state.SkipWithError("cannot load the data");
+  const absl::Time now = absl::FromUnixSeconds(1735689600);
+  const size_t n_cases = data->cases().size();
+  const size_t n_rows = data->interactions().size();
+  // The cut Aggregate makes: equal work, a linked row weighing 16 others.
+  const std::vector<uint32_t>& links = data->interactions().linked_row;
+  auto weight = [&](size_t row) {
+    return row + 16 * static_cast<size_t>(
+                          std::lower_bound(links.begin(), links.end(), row) -
+                          links.begin());
+  };
+  size_t lo = 0, hi = n_rows;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (weight(mid) < weight(n_rows) / 2) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const size_t row_cuts[3] = {0, lo, n_rows};
+  for (auto _ : state) {
+    double serial = ThreadCpuSeconds();
+    absl::StatusOr<AggregationSettings> settings =
+        ResolveSettings(Request(), now);
+    if (!settings.ok()) return state.SkipWithError("bad settings");
+    std::vector<PartialAggregate> parts(2, PartialAggregate(*settings));
+    serial = ThreadCpuSeconds() - serial;
+    double cpu[2] = {0, 0};
+    std::vector<std::thread> pool;
+    for (int i = 0; i < 2; ++i) {
+      pool.emplace_back([&, i] {
+        const double start = ThreadCpuSeconds();
+        parts[i].AddCases(*data, n_cases * i / 2, n_cases * (i + 1) / 2);
+        parts[i].AddInteractions(*data, row_cuts[i], row_cuts[i + 1]);
+        cpu[i] = ThreadCpuSeconds() - start;
+      });
+    }
+    for (std::thread& t : pool) t.join();
+    const double tail = ThreadCpuSeconds();
+    if (!parts[0].Merge(parts[1]).ok()) return state.SkipWithError("merge");
+    absl::StatusOr<v1::AnnualReport> report = BuildReport(parts[0], Request());
+    if (!report.ok()) return state.SkipWithError("report failed");
+    benchmark::DoNotOptimize(report->metrics_size());
+    serial += ThreadCpuSeconds() - tail;
+    state.SetIterationTime(std::max(cpu[0], cpu[1]) + serial);
+  }
+  SetCounters(state, *data);
+}
+BENCHMARK(BM_ReportTwoThreadsCriticalPath)
+    ->ArgNames({"interactions"})
+    ->Arg(1'500'000)
+    ->Arg(15'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime();
 
 // Sums every element of a column (vectorised by the compiler).
 template <typename T>
