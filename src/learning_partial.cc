@@ -1,5 +1,6 @@
 #include "tellus/learning_partial.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "tellus/dates.h"
 #include "tellus/learning_rules.h"
@@ -24,17 +25,11 @@ absl::string_view CaseTypeKey(uint8_t type) {
 }  // namespace
 
 LearningWindow::LearningWindow(const Period& p, absl::Time t)
-    : period(p), previous(p.Previous()), as_of(t) {
-  reference_[0] = LondonDate(t);
-  reference_[1] = reference_[0] - (period.start - previous.start);
-}
-
-int LearningWindow::PeriodOf(int32_t day) const {
-  if (day == kNoDay) return -1;
-  const absl::CivilDay d = FromDayNumber(day);
-  if (period.Contains(d)) return 0;
-  if (previous.Contains(d)) return 1;
-  return -1;
+    : period(p), previous(p.Previous()), as_of(t), as_of_day(LondonDate(t)) {
+  first_[0] = DayNumber(period.start);
+  last_[0] = DayNumber(period.end);
+  first_[1] = DayNumber(previous.start);
+  last_[1] = DayNumber(previous.end);
 }
 
 void LearningPartial::Add(absl::string_view key, absl::string_view directorate,
@@ -42,16 +37,74 @@ void LearningPartial::Add(absl::string_view key, absl::string_view directorate,
   counts_[{std::string(key), std::string(directorate)}][period] += n;
 }
 
+namespace {
+
+// The figures a case row adds to, before their keys are spelled out.
+enum class Figure : uint8_t {
+  kLessonsRecorded,
+  kTheme,  // name: the theme; type: the case's
+  kActionsOverdue,
+  kComplimentsRoute,  // name: the route's key
+  kValue,             // name: the council value
+  kRemedy,            // name: the remedy kind's key
+  kRecommendationsDue,
+  kRecommendationsCompliedOnTime,
+  kRecommendationsOverdue,
+};
+
+// A counter of one call, keyed by views into the Dataset (which outlives
+// the call), so counting a record costs a hash probe, not the allocation
+// and string building of the key; the keys are spelled once per call.
+struct LocalKey {
+  Figure figure;
+  uint8_t type;
+  absl::string_view name;
+  absl::string_view directorate;
+
+  friend bool operator==(const LocalKey&, const LocalKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const LocalKey& k) {
+    return H::combine(std::move(h), k.figure, k.type, k.name, k.directorate);
+  }
+};
+
+std::string KeyOf(const LocalKey& k) {
+  switch (k.figure) {
+    case Figure::kLessonsRecorded:
+      return "lessons_recorded";
+    case Figure::kTheme:
+      return absl::StrCat("theme:", CaseTypeKey(k.type), ":", k.name);
+    case Figure::kActionsOverdue:
+      return "lessons_actions_overdue";
+    case Figure::kComplimentsRoute:
+      return absl::StrCat("compliments_route_", k.name);
+    case Figure::kValue:
+      return absl::StrCat("value:", k.name);
+    case Figure::kRemedy:
+      return absl::StrCat("remedies_", k.name);
+    case Figure::kRecommendationsDue:
+      return "ombudsman_recommendations_due";
+    case Figure::kRecommendationsCompliedOnTime:
+      return "ombudsman_recommendations_complied_on_time";
+    case Figure::kRecommendationsOverdue:
+      return "ombudsman_recommendations_overdue";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
 void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
                                size_t begin, size_t end) {
   const CaseTable& t = data.cases();
   const LearningTable& l = data.learning();
   const int64_t as_of = absl::ToUnixSeconds(w.as_of);
-  const int32_t as_of_day = DayNumber(w.ReferenceDay(0));
-  // What each period's "at the reference time" figures see.
-  const int32_t ref_day[2] = {as_of_day, DayNumber(w.ReferenceDay(1))};
-  const int64_t ref_seen[2] = {
-      as_of, absl::ToUnixSeconds(EndOfLondonDay(w.ReferenceDay(1)))};
+  const int32_t as_of_day = DayNumber(w.as_of_day);
+  absl::flat_hash_map<LocalKey, std::array<int64_t, 2>> local;
+  auto add = [&](Figure figure, absl::string_view name,
+                 absl::string_view directorate, int period, uint8_t type = 0) {
+    ++local[LocalKey{figure, type, name, directorate}][period];
+  };
   auto seen_day = [&](const EventColumn& col, size_t r) {
     return col.SeenBy(r, as_of) ? col.day[r] : kNoDay;
   };
@@ -66,33 +119,33 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
       if (l.lessons.seen_from[li] > as_of) continue;
       const int p = w.PeriodOf(l.lessons.day[li]);
       if (p < 0) continue;
-      Add("lessons_recorded", l.lessons.directorate[li], p);
-      Add(absl::StrCat("theme:", CaseTypeKey(type), ":", l.lessons.theme[li]),
-          l.lessons.directorate[li], p);
+      add(Figure::kLessonsRecorded, {}, l.lessons.directorate[li], p);
+      add(Figure::kTheme, l.lessons.theme[li], l.lessons.directorate[li], p,
+          type);
     }
+    // At T, for both periods' columns (one T per report).
     for (uint32_t ai = l.actions_of_case[r]; ai < l.actions_of_case[r + 1];
          ++ai) {
       const uint32_t li = l.actions.lesson[ai];
-      for (int p = 0; p < 2; ++p) {
-        const int32_t done = l.actions.done[ai];
-        if (l.lessons.seen_from[li] <= ref_seen[p] &&
-            l.actions.target[ai] < ref_day[p] &&
-            (done == kNoDay || done > ref_day[p])) {
-          Add("lessons_actions_overdue", l.lessons.directorate[li], p);
-        }
+      const int32_t done = l.actions.done[ai];
+      if (l.lessons.seen_from[li] <= as_of &&
+          l.actions.target[ai] < as_of_day &&
+          (done == kNoDay || done > as_of_day)) {
+        add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 0);
+        add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 1);
       }
     }
 
     if (type == v1::CASE_TYPE_COMPLIMENT) {
       const int p = w.PeriodOf(t.received.day[r]);
       if (p >= 0) {
-        Add(absl::StrCat("compliments_route_",
-                         ComplimentRouteKey(static_cast<v1::ComplimentRoute>(
-                             l.compliment_route[r]))),
+        add(Figure::kComplimentsRoute,
+            ComplimentRouteKey(
+                static_cast<v1::ComplimentRoute>(l.compliment_route[r])),
             directorate, p);
         for (uint32_t v = l.values_of_case[r]; v < l.values_of_case[r + 1];
              ++v) {
-          Add(absl::StrCat("value:", l.council_values[v]), directorate, p);
+          add(Figure::kValue, l.council_values[v], directorate, p);
         }
       }
       continue;
@@ -109,8 +162,7 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
       if (const int p = w.PeriodOf(final_response); p >= 0) {
         for (int k = v1::REMEDY_KIND_APOLOGY; k <= v1::REMEDY_KIND_OTHER; ++k) {
           if (l.remedy_kinds[r] & (1u << k)) {
-            Add(absl::StrCat("remedies_",
-                             RemedyKindKey(static_cast<v1::RemedyKind>(k))),
+            add(Figure::kRemedy, RemedyKindKey(static_cast<v1::RemedyKind>(k)),
                 directorate, p);
           }
         }
@@ -118,25 +170,26 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
     }
 
     if (!t.ombudsman_decided.SeenBy(r, as_of)) continue;
-    const int32_t decided = t.ombudsman_decided.day[r];
-    const int64_t decided_seen = t.ombudsman_decided.seen_from[r];
     for (uint32_t ri = l.recommendations_of_case[r];
          ri < l.recommendations_of_case[r + 1]; ++ri) {
       const int32_t due = l.recommendations.due[ri];
       const int32_t complied = l.recommendations.complied[ri];
       if (const int p = w.PeriodOf(due); p >= 0) {
-        Add("ombudsman_recommendations_due", directorate, p);
+        add(Figure::kRecommendationsDue, {}, directorate, p);
         if (complied != kNoDay && complied <= due && complied <= as_of_day) {
-          Add("ombudsman_recommendations_complied_on_time", directorate, p);
+          add(Figure::kRecommendationsCompliedOnTime, {}, directorate, p);
         }
       }
-      for (int p = 0; p < 2; ++p) {
-        if (decided <= ref_day[p] && decided_seen <= ref_seen[p] &&
-            due < ref_day[p] && (complied == kNoDay || complied > ref_day[p])) {
-          Add("ombudsman_recommendations_overdue", directorate, p);
-        }
+      if (due < as_of_day && (complied == kNoDay || complied > as_of_day)) {
+        add(Figure::kRecommendationsOverdue, {}, directorate, 0);
+        add(Figure::kRecommendationsOverdue, {}, directorate, 1);
       }
     }
+  }
+  for (const auto& [key, values] : local) {
+    auto& counts = counts_[{KeyOf(key), std::string(key.directorate)}];
+    counts[0] += values[0];
+    counts[1] += values[1];
   }
 }
 
@@ -152,10 +205,10 @@ void LearningPartial::AddRestrictions(const Dataset& data,
     if (InForceOn(r, w.previous.end)) {
       Add("restrictions_active", directorate, 1);
     }
-    for (int p = 0; p < 2; ++p) {
-      if (ReviewOverdueOn(r, w.ReferenceDay(p))) {
-        Add("restriction_reviews_overdue", directorate, p);
-      }
+    // At T, for both periods' columns (one T per report).
+    if (ReviewOverdueOn(r, w.as_of_day)) {
+      Add("restriction_reviews_overdue", directorate, 0);
+      Add("restriction_reviews_overdue", directorate, 1);
     }
   }
 }

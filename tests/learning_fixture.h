@@ -164,12 +164,10 @@ inline LearningFixture MakeLearningFixture() {
   // L1: resolved at stage 1 on 2023-05-12 (in P) with £50, an apology and
   // an action. Its lesson (2023-05-20, Housing, "Communication") has:
   //   A1 target 2023-06-30 done 2023-06-15: done in time, never overdue;
-  //   A2 target 2024-01-31 open: overdue at 2024-06-30; not yet due at
-  //      2023-07-01;
-  //   A3 target 2024-06-30 open: due on the reference date itself, so not
-  //      overdue (a target date passes when its day is over);
-  //   A4 target 2023-06-01 done 2024-07-15 (after T): overdue at both
-  //      reference dates.
+  //   A2 target 2024-01-31 open: overdue at 2024-06-30;
+  //   A3 target 2024-06-30 open: due on T's date itself, so not overdue
+  //      (a target date passes when its day is over);
+  //   A4 target 2023-06-01 done 2024-07-15 (after T): overdue at T.
   v1::Case l1 = CaseBuilder("L1")
                     .In("Housing", "Repairs")
                     .Received(2023, 5, 2)

@@ -66,9 +66,8 @@ class LearningReportTest : public ::testing::Test {
 TEST_F(LearningReportTest, TheThreeFiguresOfMetricsComeFromTheRecords) {
   // lessons_actions_overdue, at 2024-06-30: A2 (target 2024-01-31, open)
   // and A4 (target 2023-06-01, done only 2024-07-15, after T) = 2. A1 was
-  // done in time, A3's target is the reference date itself. At 2023-07-01: A4
-  // (target passed, done later) and B1 (target 2022-12-31, done 2023-08-01)
-  // = 2.
+  // done in time, A3's target is T's date itself, B1 (target 2022-12-31)
+  // was done 2023-08-01. One T per report: the previous column is the same.
   EXPECT_EQ(Counts("lessons_actions_overdue"), (Pair{2, 2}));
   // restrictions_active, on 2024-03-31: RS1, RS2, RS3 = 3 (RS4 starts
   // later, RS5 ended in 2022). On 2023-03-31: RS1 (from 2023-01-10) and RS3
@@ -76,9 +75,9 @@ TEST_F(LearningReportTest, TheThreeFiguresOfMetricsComeFromTheRecords) {
   EXPECT_EQ(Counts("restrictions_active"), (Pair{3, 2}));
   // restriction_reviews_overdue, at 2024-06-30: RS1 (due 2024-01-05 after
   // its 2023-07-05 review) and RS3 (due 2023-03-01, never reviewed) = 2;
-  // RS2 ended 2024-05-31, RS4's review is in October. At 2023-07-01: RS3
-  // only (RS1's first review, 2023-07-10, is still ahead) = 1.
-  EXPECT_EQ(Counts("restriction_reviews_overdue"), (Pair{2, 1}));
+  // RS2 ended 2024-05-31, RS4's review is in October. The same at T for
+  // the previous column.
+  EXPECT_EQ(Counts("restriction_reviews_overdue"), (Pair{2, 2}));
 }
 
 TEST_F(LearningReportTest, OmbudsmanRecommendations) {
@@ -92,9 +91,8 @@ TEST_F(LearningReportTest, OmbudsmanRecommendations) {
   EXPECT_EQ(m->previous().ratio().denominator(), 0);
   EXPECT_TRUE(IsRatioKey("ombudsman_recommendations_complied"));
   // Overdue at 2024-06-30: R3 (due 2024-05-01) and R4 (due 2024-03-31),
-  // both open = 2. At 2023-07-01 the decision (2024-01-10) had not been
-  // made = 0.
-  EXPECT_EQ(Counts("ombudsman_recommendations_overdue"), (Pair{2, 0}));
+  // both open = 2, in both columns (one T per report).
+  EXPECT_EQ(Counts("ombudsman_recommendations_overdue"), (Pair{2, 2}));
 }
 
 TEST_F(LearningReportTest, LessonsRemediesAndCompliments) {
@@ -150,11 +148,12 @@ TEST_F(LearningReportTest, ByDirectorate) {
   EXPECT_EQ(DirectorateCounts("Housing", "lessons_recorded"), (Pair{3, 0}));
   EXPECT_EQ(DirectorateCounts("Environment", "lessons_recorded"), (Pair{1, 0}));
   EXPECT_EQ(DirectorateCounts("Adults", "lessons_recorded"), (Pair{0, 1}));
-  // Overdue actions: Housing A2, A4 now and A4 then; Adults B1 then.
+  // Overdue actions at T: Housing A2, A4 (in both columns); Adults' B1 was
+  // done by T.
   EXPECT_EQ(DirectorateCounts("Housing", "lessons_actions_overdue"),
-            (Pair{2, 1}));
+            (Pair{2, 2}));
   EXPECT_EQ(DirectorateCounts("Adults", "lessons_actions_overdue"),
-            (Pair{0, 1}));
+            (Pair{0, 0}));
   // Remedies under the case's directorate.
   EXPECT_EQ(DirectorateCounts("Housing", "remedy_pence"), (Pair{5000, 0}));
   EXPECT_EQ(DirectorateCounts("Housing", "remedies_apology"), (Pair{2, 0}));

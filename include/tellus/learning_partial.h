@@ -15,20 +15,20 @@
 //   lessons_recorded                 Lessons Learnt records dated in the
 //                                    period (any case type), by the lesson's
 //                                    directorate
-//   lessons_actions_overdue          at the reference time (below): actions
-//                                    of lessons seen then whose target date
-//                                    is before its London date and that were
-//                                    not done on or before that date
+//   lessons_actions_overdue          at T: actions of lessons seen at T
+//                                    whose target date is before T's London
+//                                    date and that were not done on or
+//                                    before that date
 //   restrictions_active              in force on the period's last day
-//   restriction_reviews_overdue      in force on the reference date with
+//   restriction_reviews_overdue      in force on T's London date with
 //                                    their review date before it
 //   ombudsman_recommendations_due    recommendations of decisions seen at T
 //                                    whose due date is in the period ...
 //   ombudsman_recommendations_complied_on_time
 //                                    ... and that were complied with on or
 //                                    before the due date
-//   ombudsman_recommendations_overdue  at the reference time: due before its
-//                                    date, not complied with by then
+//   ombudsman_recommendations_overdue  at T: due before T's date, not
+//                                    complied with by then
 //   remedies_<kind>                  complaints resolved in the period (as
 //                                    remedy_pence) with that non-financial
 //                                    remedy (learning_rules.h kinds)
@@ -38,11 +38,11 @@
 //   value:<value>                    compliments received in the period
 //                                    showing that council value
 //
-// The reference time of P's figures is the as-of time T; of the previous
-// period's, the end of the London day as many days before T's date as the
-// previous period starts before P (a year earlier for a financial year), so
-// the two figures compare like with like. Events dated after the reference
-// date count as not yet happened.
+// A report has one as-of time T (METRICS.md), so the figures "at T" are
+// the same for P and the previous period: the previous column applies the
+// same definition with the previous period in place of P, and these
+// definitions do not involve the period. Events dated after T's London date
+// count as not yet happened.
 #ifndef TELLUS_LEARNING_PARTIAL_H_
 #define TELLUS_LEARNING_PARTIAL_H_
 
@@ -62,21 +62,24 @@
 
 namespace tellus {
 
-// What the learning counters are computed for: the periods and the two
-// reference times.
+// What the learning counters are computed for: the periods and the as-of
+// time.
 struct LearningWindow {
   Period period;    // P
   Period previous;  // P.Previous()
   absl::Time as_of;
+  absl::CivilDay as_of_day;  // T's London date
 
   LearningWindow(const Period& p, absl::Time as_of);
-  // Reference date of P's figures (0) and the previous period's (1).
-  absl::CivilDay ReferenceDay(int period) const { return reference_[period]; }
-  // Period index (0: P, 1: previous) of a day number, or -1.
-  int PeriodOf(int32_t day) const;
+  // Period index (0: P, 1: previous) of a day number, or -1 (also kNoDay).
+  int PeriodOf(int32_t day) const {
+    if (day >= first_[0] && day <= last_[0]) return 0;
+    if (day >= first_[1] && day <= last_[1]) return 1;
+    return -1;
+  }
 
  private:
-  absl::CivilDay reference_[2];
+  int32_t first_[2], last_[2];  // day numbers of P and the previous period
 };
 
 class LearningPartial {
