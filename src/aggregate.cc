@@ -283,24 +283,38 @@ struct FollowUpClass {
   bool after_response;
 };
 
-FollowUpClass ClassifyFollowUp(const Kernel& k, size_t row, int32_t day) {
+// What the follow-up rules read of a case, as seen at T, in one place: a
+// linked contact costs one random read of a case instead of ten (five
+// event columns, day and time seen). An event not seen (or absent) is
+// "never": a day after every real one.
+struct CaseTimeline {
+  int32_t received, s1, escalated, s2, withdrawn;
+  int32_t is_complaint;
+};
+
+std::vector<CaseTimeline> CaseTimelines(const Kernel& k) {
   const CaseTable& t = k.data().cases();
-  // An event not seen (or absent) as "never": a day after every real one.
-  auto seen = [&](const EventColumn& col) {
-    const int32_t d = k.SeenDay(col, row);
-    return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
-  };
-  const int32_t received = seen(t.received);
-  const int32_t s1 = seen(t.s1_responded);
-  const int32_t escalated = seen(t.s2_requested);
-  const int32_t s2 = seen(t.s2_responded);
-  const int32_t withdrawn = seen(t.withdrawn);
-  const bool awaiting_stage1 = (received <= day) & (day < s1);
-  const bool awaiting_stage2 = (escalated <= day) & (day < s2);
-  const bool chasing = (day <= withdrawn) & (awaiting_stage1 | awaiting_stage2);
-  const bool s2_before = s2 <= day;
-  const bool s1_before = s1 <= day;
-  const int32_t latest = s2_before ? s2 : s1;
+  std::vector<CaseTimeline> out(t.size());
+  for (size_t row = 0; row < t.size(); ++row) {
+    auto seen = [&](const EventColumn& col) {
+      const int32_t d = k.SeenDay(col, row);
+      return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
+    };
+    out[row] = {seen(t.received),     seen(t.s1_responded),
+                seen(t.s2_requested), seen(t.s2_responded),
+                seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
+  }
+  return out;
+}
+
+FollowUpClass ClassifyFollowUp(const CaseTimeline& c, int32_t day) {
+  const bool awaiting_stage1 = (c.received <= day) & (day < c.s1);
+  const bool awaiting_stage2 = (c.escalated <= day) & (day < c.s2);
+  const bool chasing =
+      (day <= c.withdrawn) & (awaiting_stage1 | awaiting_stage2);
+  const bool s2_before = c.s2 <= day;
+  const bool s1_before = c.s1 <= day;
+  const int32_t latest = s2_before ? c.s2 : c.s1;
   const bool after = (s2_before | s1_before) & (day - latest <= 28);
   return {chasing, !chasing && after};
 }
@@ -564,10 +578,11 @@ void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
   }
 
   // Rows linked to a case: the follow-up figures.
-  const Kernel k(tables, data);
-  const CaseTable& cases = data.cases();
   const auto first_linked =
       std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin);
+  if (first_linked == t.linked_row.end() || *first_linked >= end) return;
+  const Kernel k(tables, data);
+  const std::vector<CaseTimeline> timelines = CaseTimelines(k);
   for (size_t i = first_linked - t.linked_row.begin();
        i < t.linked_row.size() && t.linked_row[i] < end; ++i) {
     if (t.linked_kind[i] != v1::INTERACTION_KIND_FOLLOW_UP) continue;
@@ -578,11 +593,10 @@ void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
     Counters& c = at(cell_of[t.cell[r]], p);
     ++c[kFollowUpContacts];
     if (p == 0) ++months_[k.MonthOf(day)][kFollowUpContacts];
-    const int32_t linked = t.linked_case[i];
-    if (cases.type[linked] != v1::CASE_TYPE_COMPLAINT) continue;
+    const CaseTimeline& timeline = timelines[t.linked_case[i]];
+    if (!timeline.is_complaint) continue;
     ++c[kFollowUpsOnComplaints];
-    const FollowUpClass f =
-        ClassifyFollowUp(k, static_cast<size_t>(linked), day);
+    const FollowUpClass f = ClassifyFollowUp(timeline, day);
     c[kFollowUpChasing] += f.chasing;
     c[kFollowUpAfterResponse] += f.after_response;
   }
