@@ -1,6 +1,7 @@
 #include "tellus/aggregate.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 #include <thread>
@@ -283,29 +284,7 @@ struct FollowUpClass {
   bool after_response;
 };
 
-// What the follow-up rules read of a case, as seen at T, in one place: a
-// linked contact costs one random read of a case instead of ten (five
-// event columns, day and time seen). An event not seen (or absent) is
-// "never": a day after every real one.
-struct CaseTimeline {
-  int32_t received, s1, escalated, s2, withdrawn;
-  int32_t is_complaint;
-};
-
-std::vector<CaseTimeline> CaseTimelines(const Kernel& k) {
-  const CaseTable& t = k.data().cases();
-  std::vector<CaseTimeline> out(t.size());
-  for (size_t row = 0; row < t.size(); ++row) {
-    auto seen = [&](const EventColumn& col) {
-      const int32_t d = k.SeenDay(col, row);
-      return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
-    };
-    out[row] = {seen(t.received),     seen(t.s1_responded),
-                seen(t.s2_requested), seen(t.s2_responded),
-                seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
-  }
-  return out;
-}
+using aggregate_internal::CaseTimeline;
 
 FollowUpClass ClassifyFollowUp(const CaseTimeline& c, int32_t day) {
   const bool awaiting_stage1 = (c.received <= day) & (day < c.s1);
@@ -545,8 +524,30 @@ void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
 
 }  // namespace
 
+void PartialAggregate::FillCaseTimelines(const Dataset& data, size_t begin,
+                                         size_t end,
+                                         absl::Span<CaseTimeline> out) const {
+  const Kernel k(*tables_, data);
+  const CaseTable& t = data.cases();
+  for (size_t row = begin; row < end; ++row) {
+    auto seen = [&](const EventColumn& col) {
+      const int32_t d = k.SeenDay(col, row);
+      return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
+    };
+    out[row] = {seen(t.received),     seen(t.s1_responded),
+                seen(t.s2_requested), seen(t.s2_responded),
+                seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
+  }
+}
+
 void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
                                        size_t end) {
+  AddInteractions(data, begin, end, {});
+}
+
+void PartialAggregate::AddInteractions(
+    const Dataset& data, size_t begin, size_t end,
+    absl::Span<const CaseTimeline> timelines) {
   const DayTables& tables = *tables_;
   const InteractionTable& t = data.interactions();
   const size_t n_cells = data.cells().size();
@@ -581,8 +582,13 @@ void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
   const auto first_linked =
       std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin);
   if (first_linked == t.linked_row.end() || *first_linked >= end) return;
+  std::vector<CaseTimeline> own;
+  if (timelines.empty()) {
+    own.resize(data.cases().size());
+    FillCaseTimelines(data, 0, own.size(), absl::MakeSpan(own));
+    timelines = own;
+  }
   const Kernel k(tables, data);
-  const std::vector<CaseTimeline> timelines = CaseTimelines(k);
   for (size_t i = first_linked - t.linked_row.begin();
        i < t.linked_row.size() && t.linked_row[i] < end; ++i) {
     if (t.linked_kind[i] != v1::INTERACTION_KIND_FOLLOW_UP) continue;
@@ -796,18 +802,29 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
     cuts[i] = lo;
   }
   std::vector<PartialAggregate> parts(threads, PartialAggregate(settings));
-  auto work = [&](int i) {
-    parts[i].AddCases(data, n_cases * i / threads, n_cases * (i + 1) / threads);
-    parts[i].AddInteractions(data, cuts[i], cuts[i + 1]);
+  std::vector<CaseTimeline> timelines(n_cases);
+  // Two phases: the cases (and their share of the timelines the follow-up
+  // rules read), then, once every timeline is made, the interactions.
+  auto cases = [&](int i) {
+    const size_t begin = n_cases * i / threads;
+    const size_t end = n_cases * (i + 1) / threads;
+    parts[i].AddCases(data, begin, end);
+    parts[i].FillCaseTimelines(data, begin, end, absl::MakeSpan(timelines));
     const size_t n_restrictions = data.learning().restrictions.size();
     parts[i].AddRestrictions(data, n_restrictions * i / threads,
                              n_restrictions * (i + 1) / threads);
   };
-  if (threads == 1) {
-    work(0);
-  } else {
+  auto interactions = [&](int i) {
+    parts[i].AddInteractions(data, cuts[i], cuts[i + 1], timelines);
+  };
+  for (const auto& phase : {std::function<void(int)>(cases),
+                            std::function<void(int)>(interactions)}) {
+    if (threads == 1) {
+      phase(0);
+      continue;
+    }
     std::vector<std::thread> pool;
-    for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
+    for (int i = 0; i < threads; ++i) pool.emplace_back(phase, i);
     for (std::thread& t : pool) t.join();
   }
   for (int i = 1; i < threads; ++i) {
