@@ -220,5 +220,23 @@ TEST_F(CliLearningStoreTest, AStoreImportWarnsAboutRestrictedCustomers) {
   EXPECT_THAT(r.output, Not(HasSubstr("case C-3")));
 }
 
+TEST_F(CliLearningStoreTest, RetentionAndSubjectAccessCoverRestrictions) {
+  CommandResult r =
+      RunTellus("subject-access" + Store() + " --customer CUST-5");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("\"id\": \"RS5\""));
+  // RS5 ended on 2022-06-01: more than a year before 2023-07-01.
+  r = RunTellus("retention" + Store() +
+                " --anonymise-after 1y --on 2023-07-01");
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("restriction RS5"));
+  r = RunTellus("subject-access" + Store() + " --customer CUST-5", true);
+  EXPECT_THAT(r.output, HasSubstr("0 cases, 0 interactions and 0 restriction "
+                                  "versions held about CUST-5"));
+  r = RunTellus("store check" + Store());
+  EXPECT_THAT(r.output, HasSubstr("ok (schema version 2): 9 cases"));
+  EXPECT_THAT(r.output, HasSubstr("5 restrictions"));
+}
+
 }  // namespace
 }  // namespace tellus

@@ -512,6 +512,15 @@ absl::Status RunRetention(const RetentionOptions& o) {
   for (const std::string& ref : summary.cases) {
     std::printf("%s\n", ref.c_str());
   }
+  if (!summary.restrictions.empty()) {
+    std::fprintf(stderr, "%zu restrictions ended before %s %s\n",
+                 summary.restrictions.size(),
+                 FormatDate(request.closed_before).c_str(),
+                 o.dry_run ? "would be anonymised" : "anonymised");
+  }
+  for (const std::string& id : summary.restrictions) {
+    std::printf("restriction %s\n", id.c_str());
+  }
   return absl::OkStatus();
 }
 
@@ -539,8 +548,11 @@ absl::Status RunSubjectAccess(const SubjectAccessOptions& o) {
       return absl::PermissionDeniedError(absl::StrCat("cannot write ", o.out));
     }
   }
-  std::fprintf(stderr, "%d cases and %d interactions held about %s\n",
-               data.cases_size(), data.interactions_size(), o.customer.c_str());
+  std::fprintf(stderr,
+               "%d cases, %d interactions and %d restriction versions held "
+               "about %s\n",
+               data.cases_size(), data.interactions_size(),
+               data.restrictions_size(), o.customer.c_str());
   return absl::OkStatus();
 }
 
@@ -552,11 +564,13 @@ absl::Status RunCheck(const std::string& path) {
   TELLUS_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
   std::printf(
       "%s: ok (schema version %d): %lld cases, %lld events, %lld "
-      "interactions, %lld imports\n",
+      "interactions, %lld imports, %lld restrictions, %lld question sets\n",
       path.c_str(), stats.schema_version, static_cast<long long>(stats.cases),
       static_cast<long long>(stats.events),
       static_cast<long long>(stats.interactions),
-      static_cast<long long>(stats.imports));
+      static_cast<long long>(stats.imports),
+      static_cast<long long>(stats.restrictions),
+      static_cast<long long>(stats.question_sets));
   return absl::OkStatus();
 }
 
