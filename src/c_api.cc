@@ -26,6 +26,8 @@
 #include "tellus/dataset.h"
 #include "tellus/dates.h"
 #include "tellus/import.h"
+#include "tellus/learning_lists.h"
+#include "tellus/period.h"
 #include "tellus/proto_io.h"
 #include "tellus/render.h"
 #include "tellus/render_html.h"
@@ -40,7 +42,9 @@
 #include "tellus/v1/import.pb.h"
 #include "tellus/v1/interaction.pb.h"
 #include "tellus/v1/policy.pb.h"
+#include "tellus/v1/question_set.pb.h"
 #include "tellus/v1/report.pb.h"
+#include "tellus/v1/restriction.pb.h"
 #include "tellus/v1/state.pb.h"
 #include "tellus/v1/store.pb.h"
 
@@ -1140,6 +1144,7 @@ int ReturnImport(const absl::StatusOr<StoreImportSummary>& summary,
   *message.mutable_rows() = SummaryMessage(summary->rows);
   *message.mutable_cases() = CountsMessage(summary->cases);
   *message.mutable_interactions() = CountsMessage(summary->interactions);
+  *message.mutable_restrictions() = CountsMessage(summary->restrictions);
   message.set_import_id(summary->import_id);
   message.set_cases_sha256(summary->cases_sha256);
   message.set_interactions_sha256(summary->interactions_sha256);
@@ -1214,6 +1219,77 @@ absl::StatusOr<CaseFilter> FilterOf(const v1::CaseQuery& q) {
     TELLUS_ASSIGN_OR_RETURN(f.policy, PolicyFromProto(q.policy()));
   }
   return f;
+}
+
+// "text" or "markdown" for the listings' TELLUS_FORMAT_* code.
+absl::StatusOr<std::string> ListingFormat(int format) {
+  switch (format) {
+    case TELLUS_FORMAT_TEXT:
+      return std::string("text");
+    case TELLUS_FORMAT_MARKDOWN:
+      return std::string("markdown");
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "format ", format,
+          " is not TELLUS_FORMAT_TEXT (2) or TELLUS_FORMAT_MARKDOWN (3)"));
+  }
+}
+
+// Hands rendered text to the caller as a NUL-terminated buffer.
+int ReturnText(const absl::StatusOr<std::string>& text, char** out,
+               size_t* out_size) {
+  if (!text.ok()) return Fail(text.status());
+  void* buffer = nullptr;
+  if (int rc = ReturnBuffer(*text, &buffer, out_size); rc != TELLUS_OK) {
+    return rc;
+  }
+  *out = static_cast<char*>(buffer);
+  return TELLUS_OK;
+}
+
+absl::StatusOr<std::string> StoreDigest(Store& store, const char* directorate,
+                                        int32_t month, int32_t as_of,
+                                        int format) {
+  TELLUS_ASSIGN_OR_RETURN(std::string words, ListingFormat(format));
+  const int32_t y = month / 100, m = month % 100;
+  if (month <= 0 || y < 1 || y > 9999 || m < 1 || m > 12) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "month ", month, " is not a month: expected yyyymm, e.g. 202401"));
+  }
+  DigestRequest request;
+  request.directorate = directorate;
+  request.month = absl::CivilMonth(y, m);
+  absl::CivilDay day = absl::CivilDay(request.month + 1) - 1;
+  if (as_of != 0) {
+    TELLUS_ASSIGN_OR_RETURN(day, DateArg(as_of, "as_of"));
+  }
+  request.as_of = EndOfLondonDay(day);
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Case> cases, store.Cases());
+  TELLUS_ASSIGN_OR_RETURN(Digest digest, BuildDigest(cases, request));
+  return RenderDigest(digest, words);
+}
+
+absl::StatusOr<std::string> StoreCompliments(Store& store, const char* staff,
+                                             const char* team,
+                                             const char* period, int format) {
+  TELLUS_ASSIGN_OR_RETURN(std::string words, ListingFormat(format));
+  ComplimentQuery query;
+  query.staff = staff ? staff : "";
+  query.team = team ? team : "";
+  TELLUS_ASSIGN_OR_RETURN(query.period, ParsePeriod(period));
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Case> cases, store.Cases());
+  TELLUS_ASSIGN_OR_RETURN(std::vector<ComplimentEntry> entries,
+                          ListCompliments(cases, query));
+  return RenderCompliments(entries, query, words);
+}
+
+absl::StatusOr<std::string> StoreRestrictionsInForce(Store& store, int32_t on,
+                                                     int format) {
+  TELLUS_ASSIGN_OR_RETURN(std::string words, ListingFormat(format));
+  TELLUS_ASSIGN_OR_RETURN(absl::CivilDay day, DateArg(on, "on"));
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> restrictions,
+                          store.Restrictions());
+  return RenderRestrictions(RestrictionsInForce(restrictions, day), day, words);
 }
 
 }  // namespace
@@ -1417,6 +1493,9 @@ int tellus_store_anonymise(void** out, size_t* out_size, tellus_store* store,
     if (!summary.ok()) return Fail(summary.status());
     tellus::v1::RetentionSummary message;
     for (const std::string& ref : summary->cases) message.add_cases(ref);
+    for (const std::string& id : summary->restrictions) {
+      message.add_restrictions(id);
+    }
     message.set_fields_cleared(summary->fields_cleared);
     message.set_interactions(summary->interactions);
     message.set_dry_run(request.dry_run);
@@ -1443,5 +1522,104 @@ int tellus_store_check(tellus_store* store) {
     TELLUS_C_REQUIRE(store, "store");
     absl::Status status = tellus::Unwrap(store)->store.CheckIntegrity();
     return status.ok() ? TELLUS_OK : Fail(status);
+  });
+}
+
+int tellus_store_add_restrictions(void** out, size_t* out_size,
+                                  tellus_store* store, const void* restrictions,
+                                  size_t restrictions_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    tellus::v1::RestrictionList list;
+    if (int rc = tellus::ParseMessage(restrictions, restrictions_size,
+                                      "restrictions", list);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::StatusOr<tellus::StoreImportCounts> counts =
+        tellus::Unwrap(store)->store.AddRestrictions(
+            std::vector<tellus::v1::Restriction>(list.restrictions().begin(),
+                                                 list.restrictions().end()));
+    if (!counts.ok()) return Fail(counts.status());
+    return tellus::ReturnMessage(tellus::CountsMessage(*counts), out, out_size);
+  });
+}
+
+int tellus_store_get_restrictions(void** out, size_t* out_size,
+                                  tellus_store* store) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(out_size, "out_size");
+    TELLUS_C_REQUIRE(store, "store");
+    absl::StatusOr<std::vector<tellus::v1::Restriction>> held =
+        tellus::Unwrap(store)->store.Restrictions();
+    if (!held.ok()) return Fail(held.status());
+    tellus::v1::RestrictionList list;
+    for (tellus::v1::Restriction& r : *held) {
+      *list.add_restrictions() = std::move(r);
+    }
+    return tellus::ReturnMessage(list, out, out_size);
+  });
+}
+
+int tellus_store_put_question_set(int* added, tellus_store* store,
+                                  const void* question_set,
+                                  size_t question_set_size) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(added, "added");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(question_set, "question_set");
+    tellus::v1::QuestionSet set;
+    if (int rc = tellus::ParseMessage(question_set, question_set_size,
+                                      "question set", set);
+        rc != TELLUS_OK) {
+      return rc;
+    }
+    absl::StatusOr<bool> put = tellus::Unwrap(store)->store.PutQuestionSet(set);
+    if (!put.ok()) return Fail(put.status());
+    *added = *put ? 1 : 0;
+    return TELLUS_OK;
+  });
+}
+
+int tellus_store_digest(char** out, size_t* out_size, tellus_store* store,
+                        const char* directorate, int32_t month, int32_t as_of,
+                        int format) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(directorate, "directorate");
+    return tellus::ReturnText(
+        tellus::StoreDigest(tellus::Unwrap(store)->store, directorate, month,
+                            as_of, format),
+        out, out_size);
+  });
+}
+
+int tellus_store_compliments(char** out, size_t* out_size, tellus_store* store,
+                             const char* staff, const char* team,
+                             const char* period, int format) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(store, "store");
+    TELLUS_C_REQUIRE(period, "period");
+    return tellus::ReturnText(
+        tellus::StoreCompliments(tellus::Unwrap(store)->store, staff, team,
+                                 period, format),
+        out, out_size);
+  });
+}
+
+int tellus_store_restrictions_in_force(char** out, size_t* out_size,
+                                       tellus_store* store, int32_t on,
+                                       int format) {
+  return Guard([&] {
+    TELLUS_C_REQUIRE(out, "out");
+    TELLUS_C_REQUIRE(store, "store");
+    return tellus::ReturnText(tellus::StoreRestrictionsInForce(
+                                  tellus::Unwrap(store)->store, on, format),
+                              out, out_size);
   });
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tellus/learning_rules.h"
+#include "tellus/lesson_actions.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -43,10 +44,13 @@ int SameDayRank(const v1::Event& e) {
       return 10;
     case v1::Event::kRemedy:
       return 11;
+    // After the lesson it marks, when both are on one day.
+    case v1::Event::kLessonActionDone:
+      return 12;
     case v1::Event::KIND_NOT_SET:
       break;
   }
-  return 12;
+  return 13;
 }
 
 absl::string_view StageName(v1::Stage stage) {
@@ -280,10 +284,11 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
   if (event.kind_case() == v1::Event::KIND_NOT_SET) {
     return rules.Fail("is of no known kind");
   }
-  // A lesson may come from any case (the corporate evidence bank); the
-  // procedure's events only from a complaint.
+  // A lesson (and an action of it done later) may come from any case (the
+  // corporate evidence bank); the procedure's events only from a complaint.
   if (s.type != v1::CASE_TYPE_COMPLAINT &&
-      event.kind_case() != v1::Event::kLessonLearnt) {
+      event.kind_case() != v1::Event::kLessonLearnt &&
+      event.kind_case() != v1::Event::kLessonActionDone) {
     return rules.Fail(absl::StrCat(
         "cannot happen to ",
         s.type == v1::CASE_TYPE_COMPLIMENT ? "a compliment" : "an enquiry",
@@ -313,6 +318,10 @@ absl::Status Apply(CaseState& s, const v1::Event& event) {
       TELLUS_RETURN_IF_ERROR(
           rules.Check(CheckLesson(event.lesson_learnt(), when->date)));
       s.lessons.push_back(*when);
+      return absl::OkStatus();
+    case v1::Event::kLessonActionDone:
+      // Checked against its lesson once the whole history is folded
+      // (FoldCase: WithActionsDone), as it names the lesson by position.
       return absl::OkStatus();
     case v1::Event::kOmbudsmanReferral:
       return ApplyReferral(s, event.ombudsman_referral(), *when, rules);
@@ -474,6 +483,10 @@ std::string EventName(const v1::Event& event) {
       return "Lessons Learnt record";
     case v1::Event::kRemedy:
       return "remedy";
+    case v1::Event::kLessonActionDone:
+      return absl::StrCat("action ", event.lesson_action_done().action(),
+                          " of Lessons Learnt record ",
+                          event.lesson_action_done().lesson(), " marked done");
     case v1::Event::KIND_NOT_SET:
       break;
   }
@@ -494,6 +507,7 @@ absl::StatusOr<CaseState> FoldCase(const v1::Case& c) {
     absl::Status status = Apply(s, *ordered[i]);
     if (!status.ok()) return ExplainOrder(s, ordered, i, std::move(status));
   }
+  if (HasActionsDone(c)) TELLUS_RETURN_IF_ERROR(WithActionsDone(c).status());
   return s;
 }
 

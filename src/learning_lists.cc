@@ -13,6 +13,7 @@
 #include "tellus/case.h"
 #include "tellus/dates.h"
 #include "tellus/learning_rules.h"
+#include "tellus/lesson_actions.h"
 #include "tellus/restriction.h"
 #include "tellus/status_macros.h"
 
@@ -254,9 +255,16 @@ absl::StatusOr<Digest> BuildDigest(absl::Span<const v1::Case> cases,
   std::set<std::string> directorates;
   bool named = false;
   std::map<std::string, int64_t> themes;
-  for (const v1::Case& c : cases) {
-    TELLUS_ASSIGN_OR_RETURN(CaseState folded, FoldCase(c));
+  for (const v1::Case& given : cases) {
+    TELLUS_ASSIGN_OR_RETURN(CaseState folded, FoldCase(given));
     if (!folded.received.SeenAt(request.as_of)) continue;
+    // Actions marked done by later events read as done from that date.
+    const bool marked = HasActionsDone(given);
+    v1::Case with_done;
+    if (marked) {
+      TELLUS_ASSIGN_OR_RETURN(with_done, WithActionsDone(given));
+    }
+    const v1::Case& c = marked ? with_done : given;
     const CaseState s = SeenAt(folded, request.as_of);
     directorates.insert(c.directorate());
     const bool ours = c.directorate() == name;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "tellus/dataset.h"
 #include "tellus/dates.h"
+#include "tellus/lesson_actions.h"
 #include "tellus/restriction.h"
 #include "tellus/status_macros.h"
 
@@ -18,6 +19,15 @@ int32_t DayOrNone(const v1::Date& d, bool present) {
 }  // namespace
 
 void LearningTable::AddCase(const v1::Case& c) {
+  if (HasActionsDone(c)) {
+    // FoldCase has checked the events, so this cannot fail.
+    absl::StatusOr<v1::Case> folded = WithActionsDone(c);
+    if (folded.ok()) return AddRecords(*folded);
+  }
+  AddRecords(c);
+}
+
+void LearningTable::AddRecords(const v1::Case& c) {
   uint8_t remedy_kinds_of_case = 0;
   for (const v1::Event& e : c.events()) {
     switch (e.kind_case()) {

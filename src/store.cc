@@ -29,6 +29,9 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "sha256.h"
+#include "tellus/learning_rules.h"
+#include "tellus/restriction.h"
+#include "tellus/restriction_check.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -185,6 +188,48 @@ CREATE TRIGGER audit_kept BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit table is never changed'); END;
 )sql";
 
+// Version 2: contact restrictions and question sets. A restriction is an
+// append-only history of versions (a review or an end date is a new
+// version; the latest is in force), keyed by the SHA-256 of its content so
+// that the same content again adds nothing. A question set's (id, version)
+// is written once.
+constexpr const char kSchemaV2[] = R"sql(
+CREATE TABLE restrictions(
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,        -- 1, 2, ... in the order recorded
+  customer TEXT,                   -- NULL when anonymised
+  record BLOB NOT NULL,            -- tellus.v1.Restriction, without source
+  sha256 BLOB NOT NULL,            -- of the record as first written
+  import_id INTEGER REFERENCES imports(id),  -- NULL when added directly
+  recorded_at INTEGER NOT NULL,
+  anonymised_at INTEGER,
+  PRIMARY KEY(id, version)
+) WITHOUT ROWID;
+CREATE INDEX restrictions_by_customer ON restrictions(customer)
+  WHERE customer IS NOT NULL;
+
+CREATE TABLE question_sets(
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record BLOB NOT NULL,            -- tellus.v1.QuestionSet
+  recorded_at INTEGER NOT NULL,
+  PRIMARY KEY(id, version)
+) WITHOUT ROWID;
+
+CREATE TRIGGER restrictions_kept BEFORE DELETE ON restrictions
+  BEGIN SELECT RAISE(ABORT, 'restrictions are never deleted'); END;
+CREATE TRIGGER restrictions_keys_fixed
+  BEFORE UPDATE OF id, version, sha256, import_id, recorded_at ON restrictions
+  BEGIN SELECT RAISE(ABORT, 'a restriction is never changed in place: a change is a new version'); END;
+CREATE TRIGGER restrictions_fixed BEFORE UPDATE ON restrictions
+  WHEN NOT EXISTS (SELECT 1 FROM retention_active)
+  BEGIN SELECT RAISE(ABORT, 'a restriction is never changed in place: a change is a new version'); END;
+CREATE TRIGGER question_sets_fixed BEFORE UPDATE ON question_sets
+  BEGIN SELECT RAISE(ABORT, 'a question set version is never changed: give the revision the next version'); END;
+CREATE TRIGGER question_sets_kept BEFORE DELETE ON question_sets
+  BEGIN SELECT RAISE(ABORT, 'question sets are never deleted'); END;
+)sql";
+
 struct Migration {
   int version;
   const char* description;
@@ -196,6 +241,8 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, "schema version 1: cases, event log, interactions, imports, audit",
      kSchemaV1},
+    {2, "schema version 2: contact restrictions (versioned), question sets",
+     kSchemaV2},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) ==
               kStoreSchemaVersion);
@@ -1157,6 +1204,290 @@ std::string Pounds(int64_t pence) {
   return absl::StrFormat("£%d.%02d", pence / 100, pence % 100);
 }
 
+// --- Restrictions and question sets --------------------------------------
+
+std::string KeyBytes(const Digest& d) {
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+// A restriction's idempotency key: the SHA-256 of its content less the
+// source (where it was read takes no part in the comparison).
+std::string RestrictionKey(const v1::Restriction& r) {
+  v1::Restriction content = r;
+  content.clear_source();
+  return KeyBytes(Sha256Of(Serialize(content)));
+}
+
+// What an anonymised restriction says in place of its customer and reason:
+// a restriction must name both (ValidateRestriction), and an anonymised one
+// still counts in the figures of its years.
+constexpr char kAnonymised[] = "anonymised";
+
+// Removes what retention removes from a restriction: the customer and the
+// free text. Returns how many fields held something.
+int AnonymiseRestriction(v1::Restriction& r) {
+  int cleared = 0;
+  if (r.customer() != kAnonymised) ++cleared, r.set_customer(kAnonymised);
+  if (r.reason() != kAnonymised) ++cleared, r.set_reason(kAnonymised);
+  if (!r.arrangement().empty()) ++cleared, r.clear_arrangement();
+  for (v1::RestrictionReview& rv : *r.mutable_reviews()) {
+    if (!rv.notes().empty()) ++cleared, rv.clear_notes();
+  }
+  return cleared;
+}
+
+struct HeldRestriction {
+  int64_t versions = 0;
+  std::set<std::string> keys;
+  v1::Restriction latest;
+  bool anonymised = false;
+};
+
+absl::StatusOr<std::optional<HeldRestriction>> ReadHeldRestriction(
+    Impl& impl, absl::string_view id) {
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      impl.Prepare("SELECT version, record, sha256, anonymised_at FROM "
+                   "restrictions WHERE id = ? ORDER BY version"));
+  Query q(impl, stmt);
+  q.Text(1, id);
+  HeldRestriction held;
+  while (true) {
+    TELLUS_ASSIGN_OR_RETURN(bool row,
+                            q.Step(absl::StrCat("reading restriction ", id)));
+    if (!row) break;
+    held.versions = q.ColumnInt(0);
+    const absl::string_view blob = q.ColumnBlob(1);
+    if (!held.latest.ParseFromArray(blob.data(),
+                                    static_cast<int>(blob.size()))) {
+      return Damaged(impl, absl::StrCat("restriction ", id, ": version ",
+                                        held.versions, " does not parse"));
+    }
+    held.keys.emplace(q.ColumnBlob(2));
+    held.anonymised = held.anonymised || !q.IsNull(3);
+  }
+  if (held.versions == 0) return std::nullopt;
+  return held;
+}
+
+enum class RestrictionWrite { kAdded, kNewVersion, kPresent };
+
+// Writes one validated restriction: a new one, its next version, or
+// nothing when the store holds the same content.
+absl::StatusOr<RestrictionWrite> WriteRestriction(Impl& impl,
+                                                  const v1::Restriction& r,
+                                                  int64_t import_id,
+                                                  int64_t now) {
+  const std::string key = RestrictionKey(r);
+  TELLUS_ASSIGN_OR_RETURN(std::optional<HeldRestriction> held,
+                          ReadHeldRestriction(impl, r.id()));
+  if (held && held->keys.contains(key)) return RestrictionWrite::kPresent;
+  if (held && held->anonymised) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "restriction ", r.id(),
+        ": was anonymised under retention, so it takes no new version; the "
+        "store keeps what it holds"));
+  }
+  if (held && held->latest.customer() != r.customer()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "restriction ", r.id(), ": the store holds it for customer ",
+        held->latest.customer(), ", not ", r.customer(),
+        "; a new version keeps the customer (a restriction on someone else "
+        "takes its own id)"));
+  }
+  const std::string record = Serialize(r);
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * insert,
+      impl.Prepare("INSERT INTO restrictions(id, version, customer, record, "
+                   "sha256, import_id, recorded_at) VALUES(?, ?, ?, ?, ?, ?, "
+                   "?)"));
+  Query q(impl, insert);
+  q.Text(1, r.id())
+      .Int(2, held ? held->versions + 1 : 1)
+      .TextOrNull(3, r.customer())
+      .Blob(4, record)
+      .Blob(5, key)
+      .IntOrNull(6, import_id)
+      .Int(7, now);
+  TELLUS_RETURN_IF_ERROR(q.Run(absl::StrCat("writing restriction ", r.id())));
+  return held ? RestrictionWrite::kNewVersion : RestrictionWrite::kAdded;
+}
+
+// Validates, then writes each restriction, counting what happened.
+absl::StatusOr<StoreImportCounts> PutRestrictions(
+    Impl& impl, absl::Span<const v1::Restriction> restrictions,
+    int64_t import_id, int64_t now) {
+  absl::flat_hash_set<std::string> ids;
+  for (const v1::Restriction& r : restrictions) {
+    TELLUS_RETURN_IF_ERROR(ValidateRestriction(r));
+    if (!ids.insert(r.id()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "restriction ", r.id(),
+          ": the id is given twice; give each version in its own call or "
+          "import"));
+    }
+  }
+  StoreImportCounts counts;
+  for (const v1::Restriction& r : restrictions) {
+    TELLUS_ASSIGN_OR_RETURN(RestrictionWrite done,
+                            WriteRestriction(impl, r, import_id, now));
+    switch (done) {
+      case RestrictionWrite::kAdded:
+        ++counts.added;
+        break;
+      case RestrictionWrite::kNewVersion:
+        ++counts.extended;
+        break;
+      case RestrictionWrite::kPresent:
+        ++counts.present;
+        break;
+    }
+  }
+  return counts;
+}
+
+// The latest version of each restriction recorded by `recorded_by`, by id.
+absl::StatusOr<std::vector<v1::Restriction>> ReadLatestRestrictions(
+    Impl& impl, std::optional<absl::Time> recorded_by) {
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      impl.Prepare("SELECT id, version, record FROM restrictions WHERE "
+                   "recorded_at <= ? ORDER BY id, version"));
+  Query q(impl, stmt);
+  q.Int(1, recorded_by ? Micros(*recorded_by)
+                       : std::numeric_limits<int64_t>::max());
+  std::vector<v1::Restriction> out;
+  std::string last_id;
+  while (true) {
+    TELLUS_ASSIGN_OR_RETURN(bool row, q.Step("reading the restrictions"));
+    if (!row) break;
+    const absl::string_view id = q.ColumnText(0);
+    if (out.empty() || id != last_id) {
+      out.emplace_back();
+      last_id = std::string(id);
+    }
+    const absl::string_view blob = q.ColumnBlob(2);
+    if (!out.back().ParseFromArray(blob.data(),
+                                   static_cast<int>(blob.size()))) {
+      return Damaged(impl, absl::StrCat("restriction ", id, ": version ",
+                                        q.ColumnInt(1), " does not parse"));
+    }
+  }
+  return out;
+}
+
+using QuestionSetMap =
+    std::map<std::pair<std::string, int32_t>, v1::QuestionSet>;
+
+absl::StatusOr<QuestionSetMap> ReadQuestionSets(Impl& impl) {
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      impl.Prepare("SELECT id, version, record FROM question_sets ORDER BY "
+                   "id, version"));
+  Query q(impl, stmt);
+  QuestionSetMap out;
+  while (true) {
+    TELLUS_ASSIGN_OR_RETURN(bool row, q.Step("reading the question sets"));
+    if (!row) break;
+    v1::QuestionSet& set = out[{std::string(q.ColumnText(0)),
+                                static_cast<int32_t>(q.ColumnInt(1))}];
+    const absl::string_view blob = q.ColumnBlob(2);
+    if (!set.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+      return Damaged(impl,
+                     absl::StrCat("question set ", q.ColumnText(0), " version ",
+                                  q.ColumnInt(1), " does not parse"));
+    }
+  }
+  return out;
+}
+
+// A lesson among `events` naming a question set the store holds must fit
+// it: "case C-7: Lessons Learnt record on 2024-01-05 leaves the required
+// question 'cause' of question set lessons-learnt version 2 unanswered".
+template <typename Events>
+absl::Status CheckLessonForms(const QuestionSetMap& sets, absl::string_view ref,
+                              const Events& events) {
+  if (sets.empty()) return absl::OkStatus();
+  for (const v1::Event* e : events) {
+    if (!e->has_lesson_learnt()) continue;
+    const v1::LessonLearnt& l = e->lesson_learnt();
+    auto it = sets.find({l.question_set_id(), l.question_set_version()});
+    if (it == sets.end()) continue;
+    absl::Status fits = CheckAnswers(l, it->second);
+    if (fits.ok()) continue;
+    absl::StatusOr<EventTime> when = FromProto(e->when());
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case ", ref, ": ", EventName(*e),
+        when.ok() ? absl::StrCat(" on ", FormatDate(when->date)) : "", " ",
+        fits.message(), " (the store's question set)"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<const v1::Event*> EventsOf(const v1::Case& c) {
+  std::vector<const v1::Event*> out;
+  for (const v1::Event& e : c.events()) out.push_back(&e);
+  return out;
+}
+
+// Anonymises every version of the restrictions whose latest version ended
+// before the request's day, inside Anonymise's transaction.
+absl::Status AnonymiseRestrictions(Impl& impl, const RetentionRequest& request,
+                                   int64_t now, RetentionSummary& summary) {
+  const std::string doing = "anonymising ended restrictions";
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> latest,
+                          ReadLatestRestrictions(impl, std::nullopt));
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * versions,
+      impl.Prepare("SELECT version, record FROM restrictions WHERE id = ? "
+                   "AND anonymised_at IS NULL ORDER BY version"));
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * update,
+      impl.Prepare("UPDATE restrictions SET record = ?, customer = NULL, "
+                   "anonymised_at = ? WHERE id = ? AND version = ?"));
+  for (const v1::Restriction& r : latest) {
+    if (!r.has_end() || FromProto(r.end()) >= request.closed_before) continue;
+    std::vector<std::pair<int64_t, v1::Restriction>> found;
+    {
+      Query q(impl, versions);
+      q.Text(1, r.id());
+      while (true) {
+        TELLUS_ASSIGN_OR_RETURN(bool row, q.Step(doing));
+        if (!row) break;
+        auto& [version, record] = found.emplace_back();
+        version = q.ColumnInt(0);
+        const absl::string_view blob = q.ColumnBlob(1);
+        if (!record.ParseFromArray(blob.data(),
+                                   static_cast<int>(blob.size()))) {
+          return Damaged(
+              impl, absl::StrCat("restriction ", r.id(), ": version ", version,
+                                 " does not parse"));
+        }
+      }
+    }
+    if (found.empty()) continue;  // anonymised before
+    int64_t cleared = 0;
+    for (auto& [version, record] : found) {
+      cleared += AnonymiseRestriction(record);
+      const std::string bytes = Serialize(record);
+      Query q(impl, update);
+      q.Blob(1, bytes).Int(2, now).Text(3, r.id()).Int(4, version);
+      TELLUS_RETURN_IF_ERROR(q.Run(doing));
+    }
+    summary.restrictions.push_back(r.id());
+    summary.fields_cleared += cleared;
+    if (!request.dry_run) {
+      TELLUS_RETURN_IF_ERROR(Audit(
+          impl, now, "retention", "",
+          absl::StrCat("restriction ", r.id(), " anonymised: ", cleared,
+                       " personal fields of ", found.size(),
+                       " versions; ended ", FormatDate(FromProto(r.end())),
+                       ", before ", FormatDate(request.closed_before))));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Hands batches of rows from the thread that makes them to one thread that
 // consumes them, a few batches in flight. The first error of the consumer
 // stops it; Push and Drain then return it.
@@ -1288,7 +1619,16 @@ class StoreSink : public ImportSink {
         held_interaction_,
         impl_.Prepare(absl::StrCat("SELECT ", kInteractionColumns,
                                    " FROM interactions WHERE id = ?")));
+    TELLUS_ASSIGN_OR_RETURN(sets_, ReadQuestionSets(impl_));
     return absl::OkStatus();
+  }
+
+  // Warns through `warn` of each new case of a customer under one of
+  // `restrictions` (restriction_check.h).
+  void WarnOfRestrictions(std::vector<v1::Restriction> restrictions,
+                          std::function<void(const std::string&)> warn) {
+    restrictions_ = std::move(restrictions);
+    warn_ = std::move(warn);
   }
 
   absl::Status OnCase(const v1::Case& c, const CaseState& state) override {
@@ -1298,9 +1638,20 @@ class StoreSink : public ImportSink {
     }
     TELLUS_RETURN_IF_ERROR(pipeline_.Drain());
     if (!known_refs_.contains(c.ref())) {
+      if (absl::Status forms = CheckLessonForms(sets_, c.ref(), EventsOf(c));
+          !forms.ok()) {
+        return Conflict(c, std::string(forms.message()));
+      }
       TELLUS_RETURN_IF_ERROR(writer_.InsertCase(c, state));
       known_refs_.insert(c.ref());
       ++cases_.added;
+      if (warn_) {
+        for (const std::string& line :
+             RestrictionWarningsFor(c, restrictions_)) {
+          ++warnings_;
+          warn_(line);
+        }
+      }
       return absl::OkStatus();
     }
     TELLUS_ASSIGN_OR_RETURN(std::optional<HeldCase> held,
@@ -1335,6 +1686,10 @@ class StoreSink : public ImportSink {
     if (fresh.empty()) {
       ++cases_.present;
       return absl::OkStatus();
+    }
+    if (absl::Status forms = CheckLessonForms(sets_, c.ref(), fresh);
+        !forms.ok()) {
+      return Conflict(c, std::string(forms.message()));
     }
     v1::Case merged = WithEvents(*held);
     const std::optional<int64_t> held_remedy = RemedyTotal(merged);
@@ -1402,6 +1757,7 @@ class StoreSink : public ImportSink {
 
   const StoreImportCounts& cases() const { return cases_; }
   const StoreImportCounts& interactions() const { return interactions_; }
+  int64_t warnings() const { return warnings_; }
   int64_t unlinked() const { return unlinked_; }
 
  private:
@@ -1498,6 +1854,10 @@ class StoreSink : public ImportSink {
   std::vector<Reject> interaction_conflicts_;
   bool expect_held_ = false;  // the writing thread's
   absl::flat_hash_set<std::string> known_refs_;
+  QuestionSetMap sets_;
+  std::vector<v1::Restriction> restrictions_;
+  std::function<void(const std::string&)> warn_;
+  int64_t warnings_ = 0;
   sqlite3_stmt* held_interaction_ = nullptr;
   StoreImportCounts cases_;
   StoreImportCounts interactions_;
@@ -1551,6 +1911,7 @@ struct ImportJob {
   std::string source;  // "csv" or "protobuf"
   std::string cases_file, interactions_file;
   std::string cases_path, interactions_path;
+  std::string restrictions_path = "";  // a data directory's, if any
 };
 
 absl::StatusOr<StoreImportSummary> RunImport(
@@ -1581,10 +1942,25 @@ absl::StatusOr<StoreImportSummary> RunImport(
   }
   const int64_t import_id = sqlite3_last_insert_rowid(impl.db);
 
+  StoreImportSummary summary;
+  // Restrictions first, so that the warnings see them.
+  std::vector<v1::Restriction> restrictions = options.restrictions;
+  if (!job.restrictions_path.empty()) {
+    TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> in_dir,
+                            ReadRestrictions(job.restrictions_path));
+    restrictions.insert(restrictions.end(), in_dir.begin(), in_dir.end());
+  }
+  TELLUS_ASSIGN_OR_RETURN(summary.restrictions,
+                          PutRestrictions(impl, restrictions, import_id, now));
+
   CountingRejects rejects(options.rejects);
   StoreSink sink(impl, import_id, now, job.interactions_file, &rejects);
   TELLUS_RETURN_IF_ERROR(sink.Init());
-  StoreImportSummary summary;
+  if (options.warn) {
+    TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> held,
+                            ReadLatestRestrictions(impl, std::nullopt));
+    sink.WarnOfRestrictions(std::move(held), options.warn);
+  }
   TELLUS_RETURN_IF_ERROR(read(sink, rejects, summary.rows));
   TELLUS_RETURN_IF_ERROR(sink.Finish());
 
@@ -1600,6 +1976,7 @@ absl::StatusOr<StoreImportSummary> RunImport(
     file->rejected_by_rule["conflicts_with_store"] += counts->conflicting;
   }
   summary.rows.unlinked_interactions = sink.unlinked();
+  summary.restriction_warnings = sink.warnings();
   TELLUS_ASSIGN_OR_RETURN(summary.cases_sha256, cases_hash.get());
   TELLUS_ASSIGN_OR_RETURN(summary.interactions_sha256, interactions_hash.get());
 
@@ -1661,11 +2038,16 @@ absl::StatusOr<StoreImportSummary> RunImport(
   }
   TELLUS_RETURN_IF_ERROR(Audit(
       impl, now, "import", "",
-      absl::StrCat("import #", import_id, " of ", job.cases_file,
-                   job.interactions_file.empty() ? "" : " and ",
-                   job.interactions_file, ": ", summary.cases.added,
-                   " new cases, ", summary.cases.extended, " with new events, ",
-                   summary.interactions.added, " new interactions")));
+      absl::StrCat(
+          "import #", import_id, " of ", job.cases_file,
+          job.interactions_file.empty() ? "" : " and ", job.interactions_file,
+          ": ", summary.cases.added, " new cases, ", summary.cases.extended,
+          " with new events, ", summary.interactions.added, " new interactions",
+          restrictions.empty() ? std::string()
+                               : absl::StrCat(", ", summary.restrictions.added,
+                                              " new restrictions, ",
+                                              summary.restrictions.extended,
+                                              " new restriction versions"))));
   TELLUS_RETURN_IF_ERROR(tx.Commit("committing the import"));
   summary.import_id = import_id;
   return summary;
@@ -1809,6 +2191,11 @@ std::string DescribeOverdue(const OverdueStep& step) {
                       step.working_days_late == 1 ? "" : "s", " late");
 }
 
+std::string FormatRestrictionCounts(const StoreImportCounts& c) {
+  return absl::StrCat("Restrictions: ", c.added, " new, ", c.extended,
+                      " with a new version, ", c.present, " already present\n");
+}
+
 std::string FormatStoreImportSummary(const StoreImportSummary& s) {
   std::string out = FormatSummary(s.rows);
   const StoreImportCounts& c = s.cases;
@@ -1822,12 +2209,19 @@ std::string FormatStoreImportSummary(const StoreImportSummary& s) {
                     " already present, ", i.conflicting, " conflicting");
   }
   absl::StrAppend(&out, "\n");
+  const StoreImportCounts& r = s.restrictions;
+  if (r.added + r.extended + r.present > 0) {
+    absl::StrAppend(&out, FormatRestrictionCounts(r));
+  }
   if (s.same_content_as) {
-    absl::StrAppend(
-        &out, "The same file content was imported before (import #",
-        *s.same_content_as, ", ",
-        FormatUtc(s.same_content_at.value_or(absl::UnixEpoch())), ")",
-        c.added + c.extended + i.added == 0 ? ": nothing new" : "", ".\n");
+    absl::StrAppend(&out, "The same file content was imported before (import #",
+                    *s.same_content_as, ", ",
+                    FormatUtc(s.same_content_at.value_or(absl::UnixEpoch())),
+                    ")",
+                    c.added + c.extended + i.added + r.added + r.extended == 0
+                        ? ": nothing new"
+                        : "",
+                    ".\n");
   }
   if (s.import_id > 0) {
     absl::StrAppend(&out, "Committed as import #", s.import_id, ".\n");
@@ -1897,6 +2291,8 @@ absl::Status Store::AddCase(const v1::Case& c) {
     return absl::AlreadyExistsError(absl::StrCat(
         "case ", c.ref(), " is already held; append new events to it instead"));
   }
+  TELLUS_ASSIGN_OR_RETURN(QuestionSetMap sets, ReadQuestionSets(impl));
+  TELLUS_RETURN_IF_ERROR(CheckLessonForms(sets, c.ref(), EventsOf(c)));
   Writer writer(impl, 0, impl.NowMicros());
   TELLUS_RETURN_IF_ERROR(writer.Init());
   TELLUS_RETURN_IF_ERROR(writer.InsertCase(c, state));
@@ -1917,6 +2313,9 @@ absl::Status Store::AppendEvent(absl::string_view ref, const v1::Event& event) {
   v1::Case merged = WithEvents(*held);
   *merged.add_events() = event;
   TELLUS_RETURN_IF_ERROR(FoldCase(merged).status());
+  TELLUS_ASSIGN_OR_RETURN(QuestionSetMap sets, ReadQuestionSets(impl));
+  TELLUS_RETURN_IF_ERROR(
+      CheckLessonForms(sets, ref, std::vector<const v1::Event*>{&event}));
   Writer writer(impl, 0, impl.NowMicros());
   TELLUS_RETURN_IF_ERROR(writer.Init());
   TELLUS_RETURN_IF_ERROR(writer.InsertEvent(
@@ -1941,6 +2340,132 @@ absl::Status Store::AddInteraction(const v1::Interaction& interaction) {
         absl::StrCat("interaction ", interaction.id(), " is already held"));
   }
   return tx.Commit(doing);
+}
+
+absl::StatusOr<StoreImportCounts> Store::AddRestrictions(
+    absl::Span<const v1::Restriction> restrictions) {
+  Impl& impl = *impl_;
+  const std::string doing = "adding restrictions";
+  TELLUS_ASSIGN_OR_RETURN(Transaction tx,
+                          Transaction::Begin(impl, true, doing));
+  const int64_t now = impl.NowMicros();
+  TELLUS_ASSIGN_OR_RETURN(StoreImportCounts counts,
+                          PutRestrictions(impl, restrictions, 0, now));
+  if (counts.added + counts.extended > 0) {
+    TELLUS_RETURN_IF_ERROR(
+        Audit(impl, now, "restrictions", "",
+              absl::StrCat(counts.added, " new restrictions, ", counts.extended,
+                           " new restriction versions, ", counts.present,
+                           " already present")));
+  }
+  TELLUS_RETURN_IF_ERROR(tx.Commit(doing));
+  return counts;
+}
+
+absl::StatusOr<std::vector<v1::Restriction>> Store::Restrictions(
+    const LoadOptions& options) {
+  Impl& impl = *impl_;
+  TELLUS_ASSIGN_OR_RETURN(
+      Transaction tx,
+      Transaction::Begin(impl, false, "reading the restrictions"));
+  return ReadLatestRestrictions(impl, options.recorded_by);
+}
+
+absl::StatusOr<std::vector<StoredRestriction>> Store::RestrictionHistory(
+    absl::string_view id) {
+  Impl& impl = *impl_;
+  const std::string doing = absl::StrCat("reading restriction ", id);
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      impl.Prepare("SELECT version, record, recorded_at, import_id, "
+                   "anonymised_at FROM restrictions WHERE id = ? ORDER BY "
+                   "version"));
+  Query q(impl, stmt);
+  q.Text(1, id);
+  std::vector<StoredRestriction> out;
+  while (true) {
+    TELLUS_ASSIGN_OR_RETURN(bool row, q.Step(doing));
+    if (!row) break;
+    StoredRestriction& r = out.emplace_back();
+    r.version = q.ColumnInt(0);
+    const absl::string_view blob = q.ColumnBlob(1);
+    if (!r.record.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+      return Damaged(impl, absl::StrCat("restriction ", id, ": version ",
+                                        r.version, " does not parse"));
+    }
+    r.recorded_at = FromMicros(q.ColumnInt(2));
+    r.import_id = q.ColumnInt(3);
+    if (!q.IsNull(4)) r.anonymised_at = FromMicros(q.ColumnInt(4));
+  }
+  if (out.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("restriction ", id, " is not held in the store"));
+  }
+  return out;
+}
+
+absl::StatusOr<bool> Store::PutQuestionSet(const v1::QuestionSet& set) {
+  TELLUS_RETURN_IF_ERROR(ValidateQuestionSet(set));
+  Impl& impl = *impl_;
+  const std::string name =
+      absl::StrCat("question set ", set.id(), " version ", set.version());
+  const std::string doing = absl::StrCat("writing ", name);
+  TELLUS_ASSIGN_OR_RETURN(Transaction tx,
+                          Transaction::Begin(impl, true, doing));
+  const std::string bytes = Serialize(set);
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * select,
+      impl.Prepare("SELECT record FROM question_sets WHERE id = ? AND "
+                   "version = ?"));
+  {
+    Query q(impl, select);
+    q.Text(1, set.id()).Int(2, set.version());
+    TELLUS_ASSIGN_OR_RETURN(bool row, q.Step(doing));
+    if (row) {
+      if (q.ColumnBlob(0) == bytes) return false;
+      v1::QuestionSet held;
+      const absl::string_view blob = q.ColumnBlob(0);
+      if (!held.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+        return Damaged(impl, absl::StrCat(name, " does not parse"));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          name, " is already held with other content (",
+          Difference(held, set, false),
+          "); a version is written once: give the revision version ",
+          "the next number"));
+    }
+  }
+  const int64_t now = impl.NowMicros();
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * insert,
+      impl.Prepare("INSERT INTO question_sets(id, version, record, "
+                   "recorded_at) VALUES(?, ?, ?, ?)"));
+  {
+    Query q(impl, insert);
+    q.Text(1, set.id()).Int(2, set.version()).Blob(3, bytes).Int(4, now);
+    TELLUS_RETURN_IF_ERROR(q.Run(doing));
+  }
+  TELLUS_RETURN_IF_ERROR(Audit(impl, now, "question_set", "", name));
+  TELLUS_RETURN_IF_ERROR(tx.Commit(doing));
+  return true;
+}
+
+absl::StatusOr<v1::QuestionSet> Store::GetQuestionSet(absl::string_view id,
+                                                      int32_t version) {
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::QuestionSet> sets, QuestionSets());
+  for (v1::QuestionSet& set : sets) {
+    if (set.id() == id && set.version() == version) return std::move(set);
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "question set ", id, " version ", version, " is not held in the store"));
+}
+
+absl::StatusOr<std::vector<v1::QuestionSet>> Store::QuestionSets() {
+  Impl& impl = *impl_;
+  TELLUS_ASSIGN_OR_RETURN(QuestionSetMap sets, ReadQuestionSets(impl));
+  std::vector<v1::QuestionSet> out;
+  for (auto& [key, set] : sets) out.push_back(std::move(set));
+  return out;
 }
 
 absl::StatusOr<v1::Case> Store::GetCase(absl::string_view ref) {
@@ -2085,6 +2610,20 @@ absl::StatusOr<std::vector<ListedCase>> Store::ListCases(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Case>> Store::Cases() {
+  Impl& impl = *impl_;
+  TELLUS_ASSIGN_OR_RETURN(Transaction tx,
+                          Transaction::Begin(impl, false, "reading the cases"));
+  std::vector<v1::Case> out;
+  TELLUS_RETURN_IF_ERROR(ForEachStoredCase(impl, "", NoBindings, std::nullopt,
+                                           [&](v1::Case& c, const CaseRow&) {
+                                             out.push_back(std::move(c));
+                                             c.Clear();
+                                             return absl::OkStatus();
+                                           }));
+  return out;
+}
+
 absl::StatusOr<StoreImportSummary> Store::ImportCsv(
     const std::string& cases_path, const std::string& interactions_path,
     const StoreImportOptions& options) {
@@ -2107,8 +2646,8 @@ absl::StatusOr<StoreImportSummary> Store::ImportCsv(
 absl::StatusOr<StoreImportSummary> Store::ImportDataDir(
     const std::string& dir, const StoreImportOptions& options) {
   TELLUS_ASSIGN_OR_RETURN(DataDirFiles files, FindDataDirFiles(dir));
-  ImportJob job{"protobuf", files.cases, files.interactions, files.cases,
-                files.interactions};
+  ImportJob job{"protobuf",  files.cases,        files.interactions,
+                files.cases, files.interactions, files.restrictions};
   return RunImport(
       *impl_, job, options,
       [&](StoreSink& sink, RejectSink&, ImportSummary& rows) -> absl::Status {
@@ -2170,7 +2709,11 @@ absl::Status Store::ExportTo(const std::string& dir,
     TELLUS_RETURN_IF_ERROR(decoder.Decode(interactions, 0, i));
     TELLUS_RETURN_IF_ERROR(sink.WriteInteraction(i));
   }
-  return sink.Commit();
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> restrictions,
+                          ReadLatestRestrictions(impl, std::nullopt));
+  TELLUS_RETURN_IF_ERROR(sink.Commit());
+  if (restrictions.empty()) return absl::OkStatus();
+  return WriteRestrictions(dir, restrictions, options.format);
 }
 
 absl::StatusOr<Dataset> Store::LoadDataset(const LoadOptions& options) {
@@ -2222,6 +2765,13 @@ absl::StatusOr<Dataset> Store::LoadDataset(const LoadOptions& options) {
                            cells[cell].first, cells[cell].second,
                            static_cast<v1::InteractionKind>(kind),
                            q.ColumnText(3));
+  }
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> restrictions,
+                          ReadLatestRestrictions(impl, options.recorded_by));
+  for (const v1::Restriction& r : restrictions) {
+    if (absl::Status added = builder.AddRestriction(r); !added.ok()) {
+      return Damaged(impl, added.message());
+    }
   }
   return std::move(builder).Build();
 }
@@ -2363,6 +2913,7 @@ absl::StatusOr<RetentionSummary> Store::Anonymise(
                           anonymise_interactions(loose, [&](Query& q) {
                             q.Int(1, DayNumber(request.closed_before));
                           }));
+  TELLUS_RETURN_IF_ERROR(AnonymiseRestrictions(impl, request, now, summary));
   TELLUS_RETURN_IF_ERROR(impl.Exec("DELETE FROM retention_active", doing));
   if (request.dry_run) {
     tx.Rollback();
@@ -2375,7 +2926,9 @@ absl::StatusOr<RetentionSummary> Store::Anonymise(
                    " anonymised; ", loose_count,
                    " interactions with no case held, dated before it, "
                    "anonymised (",
-                   summary.fields_cleared - before_loose, " fields)")));
+                   summary.fields_cleared - before_loose, " fields); ",
+                   summary.restrictions.size(),
+                   " restrictions ended before it anonymised")));
   TELLUS_RETURN_IF_ERROR(tx.Commit(doing));
   return summary;
 }
@@ -2422,6 +2975,25 @@ absl::StatusOr<v1::SubjectAccessExport> Store::SubjectAccess(
       TELLUS_RETURN_IF_ERROR(decoder.Decode(stmt, 0, *out.add_interactions()));
     }
   }
+  TELLUS_ASSIGN_OR_RETURN(
+      sqlite3_stmt * restrictions,
+      impl.Prepare("SELECT id, version, record FROM restrictions WHERE "
+                   "customer = ? ORDER BY id, version"));
+  {
+    Query q(impl, restrictions);
+    q.Text(1, id);
+    while (true) {
+      TELLUS_ASSIGN_OR_RETURN(bool row, q.Step(doing));
+      if (!row) break;
+      const absl::string_view blob = q.ColumnBlob(2);
+      if (!out.add_restrictions()->ParseFromArray(
+              blob.data(), static_cast<int>(blob.size()))) {
+        return Damaged(
+            impl, absl::StrCat("restriction ", q.ColumnText(0), ": version ",
+                               q.ColumnInt(1), " does not parse"));
+      }
+    }
+  }
   std::vector<std::string> refs;
   for (const v1::Case& c : out.cases()) refs.push_back(c.ref());
   // The identifier itself stays out of the audit table, so that retention
@@ -2430,7 +3002,8 @@ absl::StatusOr<v1::SubjectAccessExport> Store::SubjectAccess(
       Audit(impl, now, "subject_access", "",
             absl::StrCat("subject access export: ", out.cases_size(),
                          " cases (", absl::StrJoin(refs, ", "), "), ",
-                         out.interactions_size(), " interactions")));
+                         out.interactions_size(), " interactions, ",
+                         out.restrictions_size(), " restriction versions")));
   TELLUS_RETURN_IF_ERROR(tx.Commit(doing));
   return out;
 }
@@ -2504,6 +3077,13 @@ absl::StatusOr<StoreStats> Store::Stats() {
   TELLUS_ASSIGN_OR_RETURN(
       s.interactions,
       QueryInt(impl, "SELECT count(*) FROM interactions", "counting"));
+  TELLUS_ASSIGN_OR_RETURN(
+      s.restrictions,
+      QueryInt(impl, "SELECT count(DISTINCT id) FROM restrictions",
+               "counting"));
+  TELLUS_ASSIGN_OR_RETURN(
+      s.question_sets,
+      QueryInt(impl, "SELECT count(*) FROM question_sets", "counting"));
   TELLUS_ASSIGN_OR_RETURN(
       s.imports,
       QueryInt(impl,

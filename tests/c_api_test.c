@@ -1182,6 +1182,111 @@ static void TestThreads(const tellus_dataset* ds) {
   tellus_buffer_free(expected);
 }
 
+/* The store's learning records and listings: the learning fixture
+ * (tests/data/learning) imported into a new store, then its restrictions, a
+ * question set, the digest, a team's compliments and the restrictions in
+ * force, with their error paths. */
+static void TestStoreLearning(void) {
+  char dir[] = "/tmp/tellus_c_api_store_XXXXXX";
+  char path[1200], fixture[1200];
+  tellus_store* store = NULL;
+  void* bytes = NULL;
+  size_t size = 0;
+  char* text = NULL;
+  int added = -1;
+  Buf set = {{0}, 0}, question = {{0}, 0};
+
+  if (mkdtemp(dir) == NULL) {
+    fprintf(stderr, "cannot create a temporary directory\n");
+    ++failures;
+    return;
+  }
+  snprintf(path, sizeof path, "%s/council.db", dir);
+  snprintf(fixture, sizeof fixture, "%s/learning", TELLUS_TEST_DATA_DIR);
+  CHECK_OK(tellus_store_open(&store, path, 1, -1));
+  if (store == NULL) return;
+  CHECK_OK(tellus_store_import_data_dir(&bytes, &size, store, fixture, 0));
+  /* StoreImportSummary.restrictions (11) { added = 1 }: 5 new. */
+  {
+    const unsigned char* counts = NULL;
+    size_t counts_size = 0;
+    CHECK(FindField(bytes, size, 11, 0, NULL, &counts, &counts_size));
+    CHECK(VarintField(counts, counts_size, 1) == 5);
+  }
+  tellus_buffer_free(bytes);
+
+  /* The latest version of each: RestrictionList { restrictions = 1 }. */
+  CHECK_OK(tellus_store_get_restrictions(&bytes, &size, store));
+  CHECK(CountField(bytes, size, 1) == 5);
+  /* The same again adds nothing: StoreImportCounts { present = 2 }. */
+  {
+    void* again = NULL;
+    size_t again_size = 0;
+    CHECK_OK(
+        tellus_store_add_restrictions(&again, &again_size, store, bytes, size));
+    CHECK(VarintField(again, again_size, 2) == 5);
+    tellus_buffer_free(again);
+  }
+  tellus_buffer_free(bytes);
+  CHECK_FAILS(tellus_store_add_restrictions(&bytes, &size, store, "\xff", 1),
+              TELLUS_E_MALFORMED, "restrictions");
+
+  /* QuestionSet { id = 1, version = 2, questions = 4 { id = 1, text = 2 } } */
+  PutString(&set, 1, "lessons-learnt");
+  PutInt(&set, 2, 1);
+  PutString(&question, 1, "what_went_wrong");
+  PutString(&question, 2, "What went wrong?");
+  PutMessage(&set, 4, &question);
+  CHECK_OK(tellus_store_put_question_set(&added, store, set.data, set.size));
+  CHECK(added == 1);
+  CHECK_OK(tellus_store_put_question_set(&added, store, set.data, set.size));
+  CHECK(added == 0);
+  PutString(&set, 3, "Lessons Learnt"); /* other content, same version */
+  CHECK_FAILS(tellus_store_put_question_set(&added, store, set.data, set.size),
+              TELLUS_E_FAILED_PRECONDITION, "already held with other content");
+
+  CHECK_OK(tellus_store_digest(&text, &size, store, "Housing", 202401, 0,
+                               TELLUS_FORMAT_TEXT));
+  CHECK(text != NULL && strstr(text, "L1 #4   Audit open jobs") != NULL);
+  CHECK(text != NULL && strlen(text) == size);
+  tellus_buffer_free(text);
+  text = NULL;
+  CHECK_OK(tellus_store_compliments(&text, NULL, store, NULL, "Repairs North",
+                                    "2023/24", TELLUS_FORMAT_MARKDOWN));
+  CHECK(text != NULL && strstr(text, "2 compliments received") != NULL);
+  tellus_buffer_free(text);
+  text = NULL;
+  CHECK_OK(tellus_store_restrictions_in_force(&text, &size, store, 20240630,
+                                              TELLUS_FORMAT_TEXT));
+  CHECK(text != NULL &&
+        strstr(text, "3 restrictions in force; 2 reviews overdue.") != NULL);
+  tellus_buffer_free(text);
+  text = NULL;
+
+  CHECK_FAILS(tellus_store_digest(&text, &size, store, "Housing", 202401, 0,
+                                  TELLUS_FORMAT_JSON),
+              TELLUS_E_INVALID_ARGUMENT, "TELLUS_FORMAT_TEXT");
+  CHECK_FAILS(tellus_store_digest(&text, &size, store, "Housing", 2024, 0,
+                                  TELLUS_FORMAT_TEXT),
+              TELLUS_E_INVALID_ARGUMENT, "yyyymm");
+  CHECK_FAILS(tellus_store_compliments(&text, &size, store, "", "", "2023/24",
+                                       TELLUS_FORMAT_TEXT),
+              TELLUS_E_INVALID_ARGUMENT, "team");
+  CHECK_FAILS(tellus_store_restrictions_in_force(&text, &size, store, 0,
+                                                 TELLUS_FORMAT_TEXT),
+              TELLUS_E_INVALID_ARGUMENT, "yyyymmdd");
+  CHECK_FAILS(tellus_store_restrictions_in_force(NULL, &size, store, 20240630,
+                                                 TELLUS_FORMAT_TEXT),
+              TELLUS_E_INVALID_ARGUMENT, "out");
+  CHECK(text == NULL);
+
+  tellus_store_free(store);
+  RemoveFile(dir, "council.db");
+  RemoveFile(dir, "council.db-wal");
+  RemoveFile(dir, "council.db-shm");
+  rmdir(dir);
+}
+
 int main(void) {
   tellus_dataset* messy = NULL;
 
@@ -1199,6 +1304,7 @@ int main(void) {
   TestDatasetFromCsvBuffers();
   TestDatasetFromBuffers();
   TestDatasetFromDataDir();
+  TestStoreLearning();
 
   CHECK_OK(tellus_dataset_from_csv(&messy, cases_csv, interactions_csv));
   if (messy != NULL) {

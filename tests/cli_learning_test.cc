@@ -61,7 +61,8 @@ TEST_F(CliLearningTest, Digest) {
   EXPECT_THAT(r.output, HasSubstr("month '2024-13' is not of the form "
                                   "YYYY-MM"));
   r = RunTellus("digest --directorate Housing --month 2024-01", true);
-  EXPECT_THAT(r.output, HasSubstr("no input: give --data DIR or --cases"));
+  EXPECT_THAT(r.output,
+              HasSubstr("no input: give --data DIR, --store DB or --cases"));
 }
 
 TEST_F(CliLearningTest, Compliments) {
@@ -109,20 +110,13 @@ TEST_F(CliLearningTest, TheReportShowsTheLearningFigures) {
 
 TEST_F(CliLearningTest, ImportWarnsAboutRestrictedCustomers) {
   const std::string csv = dir_ + "/cases.csv";
-  std::ofstream(csv) << "case_ref,type,received,directorate,service,customer\n"
-                        "C-1,complaint,2023-05-02,Housing,Repairs,CUST-1\n"
-                        "C-2,complaint,2023-05-02,Housing,Repairs,CUST-7\n"
-                        "C-3,enquiry,2024-06-02,Environment,Waste,CUST-2\n";
+  std::ofstream(csv) << kRestrictedCustomersCsv;
   CommandResult r = RunTellus("import --cases '" + csv + "' --out '" + dir_ +
                                   "/imported' --restrictions '" + dir_ +
                                   "/restrictions.binpb'",
                               true);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output,
-              HasSubstr("warning: case C-1: customer CUST-1 has a restriction "
-                        "in force (written contact only, restriction RS1) "
-                        "\u2014 follow the agreed contact arrangement: email "
-                        "only, to the Housing Officer"));
+  EXPECT_THAT(r.output, HasSubstr(kC1Warning));
   EXPECT_THAT(r.output, Not(HasSubstr("case C-2")));
   EXPECT_THAT(r.output, Not(HasSubstr("case C-3")));  // RS2 ended, Housing's
   // The restrictions went into the data directory; a later import into it

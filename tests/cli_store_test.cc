@@ -194,7 +194,7 @@ TEST(CliStoreTest, CheckAndClearErrors) {
   const std::string store = ImportedStore("check.db");
   CommandResult run = RunTellus("store check --store " + store);
   ASSERT_EQ(run.exit_code, 0);
-  EXPECT_THAT(run.output, HasSubstr("ok (schema version 1): 5 cases"));
+  EXPECT_THAT(run.output, HasSubstr("ok (schema version 2): 5 cases"));
 
   const std::string garbage = ::testing::TempDir() + "tellus-cli-garbage.db";
   {

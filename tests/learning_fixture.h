@@ -315,6 +315,20 @@ inline LearningFixture MakeLearningFixture() {
   return f;
 }
 
+// cases.csv rows for the import's restriction warning: C-1 is CUST-1's,
+// under RS1 (whole council) on its receipt; C-2's customer has none; C-3 is
+// CUST-2's, but RS2 covers Housing / Repairs only and had ended.
+inline constexpr char kRestrictedCustomersCsv[] =
+    "case_ref,type,received,directorate,service,customer\n"
+    "C-1,complaint,2023-05-02,Housing,Repairs,CUST-1\n"
+    "C-2,complaint,2023-05-02,Housing,Repairs,CUST-7\n"
+    "C-3,enquiry,2024-06-02,Environment,Waste,CUST-2\n";
+// The one warning those rows give.
+inline constexpr char kC1Warning[] =
+    "warning: case C-1: customer CUST-1 has a restriction in force (written "
+    "contact only, restriction RS1) \u2014 follow the agreed contact "
+    "arrangement: email only, to the Housing Officer";
+
 // 2023/24 as of 30 June 2024, as the report fixture.
 inline v1::ReportSettings LearningRequest() { return FixtureRequest(); }
 

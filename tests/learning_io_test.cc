@@ -1,12 +1,17 @@
 // Restrictions in data directories: written, read back and validated by
-// LoadDataDir.
+// LoadDataDir; and the learning fixture's committed files.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "learning_fixture.h"
 #include "tellus/proto_io.h"
+#include "tellus/restriction_check.h"
 
 namespace tellus {
 namespace {
@@ -88,6 +93,48 @@ TEST_F(LearningIoTest, BothFormsAtOnceIsAnError) {
   EXPECT_THAT(std::string(data.status().message()),
               HasSubstr("holds both restrictions.binpb and "
                         "restrictions.jsonl"));
+}
+
+}  // namespace
+}  // namespace tellus
+
+namespace tellus {
+namespace {
+
+// tests/data/learning is the learning fixture as a data directory of JSON
+// Lines, for the tests that cannot build it in C++ (the Python bindings' and
+// the store's end-to-end tests). With TELLUS_WRITE_LEARNING_FIXTURE=1 this
+// test writes it again from MakeLearningFixture().
+TEST(LearningFixtureFilesTest, AreTheLearningFixture) {
+  const std::string dir = TELLUS_TEST_DATA_DIR "/learning";
+  const LearningFixture f = MakeLearningFixture();
+  if (std::getenv("TELLUS_WRITE_LEARNING_FIXTURE") != nullptr) {
+    ProtoStreamSinkOptions options;
+    options.format = StreamFormat::kJsonLines;
+    ASSERT_TRUE(WriteDataDir(dir, f.cases, {}, options).ok());
+    ASSERT_TRUE(
+        WriteRestrictions(dir, f.restrictions, StreamFormat::kJsonLines).ok());
+  }
+  std::vector<v1::Case> cases;
+  ASSERT_TRUE(ForEachCase(dir + "/cases.jsonl", [&](const v1::Case& c) {
+                cases.push_back(c);
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_EQ(cases.size(), f.cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(cases[i],
+                                                                   f.cases[i]))
+        << f.cases[i].ref();
+  }
+  absl::StatusOr<std::vector<v1::Restriction>> restrictions =
+      ReadRestrictions(dir + "/restrictions.jsonl");
+  ASSERT_TRUE(restrictions.ok()) << restrictions.status();
+  ASSERT_EQ(restrictions->size(), f.restrictions.size());
+  for (size_t i = 0; i < restrictions->size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        (*restrictions)[i], f.restrictions[i]))
+        << f.restrictions[i].id();
+  }
 }
 
 }  // namespace

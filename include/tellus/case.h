@@ -12,7 +12,8 @@
 // day are in order whatever their position in the list (METRICS.md), taken
 // in the procedure's own order: acknowledgement, extension, response,
 // escalation, stage 2 acknowledgement, extension, response, withdrawal,
-// lesson, Ombudsman referral, decision, remedy. So a withdrawal on the day of
+// lesson, Ombudsman referral, decision, remedy, an action of a lesson marked
+// done (lesson_actions.h). So a withdrawal on the day of
 // the stage 1 response comes after it and finds nothing pending.
 #ifndef TELLUS_CASE_H_
 #define TELLUS_CASE_H_

@@ -64,12 +64,14 @@ struct LearningTable {
   std::vector<std::string> council_values;    // of compliments, grouped by case
   std::vector<v1::Restriction> restrictions;  // validated, ids unique
 
-  // Adds the records of the next case row; `c` has passed FoldCase.
+  // Adds the records of the next case row; `c` has passed FoldCase. Actions
+  // marked done by later events (lesson_actions.h) are read as done then.
   void AddCase(const v1::Case& c);
   // Validates (ValidateRestriction) and adds; fails on an id already added.
   absl::Status AddRestriction(const v1::Restriction& r);
 
  private:
+  void AddRecords(const v1::Case& c);
   absl::flat_hash_set<std::string> restriction_ids_;
 };
 

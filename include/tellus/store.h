@@ -49,6 +49,19 @@
 // import never puts back. Each import's files are also content-addressed
 // (SHA-256) in the imports table, so the summary can say that the same
 // content was imported before.
+//
+// Contact restrictions (restriction.h; they are not cases) are kept as an
+// append-only history of versions: a restriction that later gains a review
+// or an end date is stored again as its next version, validated like the
+// first, and the latest version is the one in force. A restriction whose
+// content (less its source) the store holds in any version adds nothing
+// ("already present"), so importing an old file again never rolls one
+// back. Question sets (the Lessons Learnt forms' configuration) are written
+// once per (id, version); the same again adds nothing and other content
+// under a held (id, version) is refused. A lesson naming a question set the
+// store holds is checked against it (learning_rules.h: CheckAnswers) when
+// it is written; one naming a set the store does not hold is accepted, as
+// in a data directory.
 #ifndef TELLUS_STORE_H_
 #define TELLUS_STORE_H_
 
@@ -64,6 +77,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "tellus/calendar.h"
 #include "tellus/case.h"
 #include "tellus/dataset.h"
@@ -72,6 +86,8 @@
 #include "tellus/timescales.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/interaction.pb.h"
+#include "tellus/v1/question_set.pb.h"
+#include "tellus/v1/restriction.pb.h"
 #include "tellus/v1/store.pb.h"
 
 namespace tellus {
@@ -82,7 +98,7 @@ struct Connection;  // the SQLite connection and its prepared statements
 
 // The schema version this tellus writes (PRAGMA user_version). Opening a
 // store with an older version migrates it; a newer one is refused.
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct StoreOptions {
   // Create the file (and the schema) when it does not exist.
@@ -161,6 +177,15 @@ struct StoreImportCounts {
   int64_t conflicting = 0;  // held with other content: refused
 };
 
+// One version of a contact restriction as the store holds it.
+struct StoredRestriction {
+  v1::Restriction record;
+  int64_t version = 0;  // 1, 2, ... in the order recorded
+  absl::Time recorded_at;
+  int64_t import_id = 0;  // the import that added it; 0 when added directly
+  std::optional<absl::Time> anonymised_at;
+};
+
 struct StoreImportSummary {
   // Rows read, accepted and rejected, as the importer counts them; a
   // conflicting row counts as rejected (rule "conflicts_with_store"), and
@@ -171,6 +196,10 @@ struct StoreImportSummary {
   int64_t import_id = 0;  // the imports table's row; 0 when not committed
   std::string cases_sha256;
   std::string interactions_sha256;  // empty without an interactions file
+  // Restrictions added with the import: `added` new ones, `extended` held
+  // ones that gained a version, `present` already held as they are.
+  StoreImportCounts restrictions;
+  int64_t restriction_warnings = 0;  // warnings given (StoreImportOptions)
   // An earlier committed import of the same content, if any.
   std::optional<int64_t> same_content_as;
   std::optional<absl::Time> same_content_at;
@@ -178,12 +207,23 @@ struct StoreImportSummary {
 
 // Lines for a person: the importer's summary, then what the store gained.
 std::string FormatStoreImportSummary(const StoreImportSummary& summary);
+// "Restrictions: 2 new, 1 with a new version, 3 already present\n".
+std::string FormatRestrictionCounts(const StoreImportCounts& counts);
 
 struct StoreImportOptions {
   RejectSink* rejects = nullptr;  // rejected rows and conflicts, if wanted
   // Any rejected row or conflict fails the import and writes nothing.
   bool strict = false;
   ImportOptions progress;
+  // Contact restrictions to add in the same transaction, before the cases
+  // (as AddRestrictions); any that fails fails the import. ImportDataDir
+  // adds the directory's own restrictions file too.
+  std::vector<v1::Restriction> restrictions;
+  // When set, called with a warning (restriction_check.h) for each case the
+  // import adds whose customer is under a restriction the store holds
+  // (with this import's) in force on the day it was received and covering
+  // its service. A warning never changes what is imported.
+  std::function<void(const std::string&)> warn;
 };
 
 struct LoadOptions {
@@ -196,8 +236,11 @@ struct LoadOptions {
 // Anonymising blanks the customer, the staff member a compliment names,
 // Lessons Learnt themes and the values of unknown CSV columns (tellus cannot
 // tell free text from codes there, so it blanks them all, keeping the
-// column names); of interactions, the customer and unknown columns. Nothing
-// a report counts is touched.
+// column names); of interactions, the customer and unknown columns; of
+// restrictions that ended before the day, the customer and the free text
+// of every version (customer and reason, which a restriction must have,
+// become "anonymised"; arrangement and review notes are blanked). Nothing a
+// report counts is touched.
 struct RetentionRequest {
   // Anonymise cases closed (final response, withdrawal; a compliment or an
   // enquiry on receipt) before this London day, their interactions, and
@@ -208,8 +251,10 @@ struct RetentionRequest {
 
 struct RetentionSummary {
   std::vector<std::string> cases;  // references anonymised, in order
-  int64_t fields_cleared = 0;      // customer, staff, attribute values, themes
-  int64_t interactions = 0;        // interactions anonymised
+  // Restrictions that ended before the day, anonymised (every version).
+  std::vector<std::string> restrictions;
+  int64_t fields_cleared = 0;  // customer, staff, attribute values, themes
+  int64_t interactions = 0;    // interactions anonymised
 };
 
 struct AuditEntry {
@@ -226,6 +271,8 @@ struct StoreStats {
   int64_t events = 0;
   int64_t interactions = 0;
   int64_t imports = 0;
+  int64_t restrictions = 0;  // distinct ids
+  int64_t question_sets = 0;
 };
 
 class Store {
@@ -252,11 +299,41 @@ class Store {
   // when the id is held.
   absl::Status AddInteraction(const v1::Interaction& interaction);
 
+  // Adds contact restrictions in one transaction: each validated
+  // (ValidateRestriction), its id once in the call. One the store holds
+  // with the same content in any version is counted as present; one with
+  // other content becomes the restriction's next version, which must name
+  // the same customer, and cannot follow an anonymised one. Any error
+  // writes nothing. Counts as in StoreImportSummary::restrictions.
+  absl::StatusOr<StoreImportCounts> AddRestrictions(
+      absl::Span<const v1::Restriction> restrictions);
+  // The latest version of every restriction (what is in force), by id;
+  // with `recorded_by`, as the store held them then.
+  absl::StatusOr<std::vector<v1::Restriction>> Restrictions(
+      const LoadOptions& options = {});
+  // Every version of one restriction, oldest first; NotFound when not held.
+  absl::StatusOr<std::vector<StoredRestriction>> RestrictionHistory(
+      absl::string_view id);
+
+  // Writes a question set (ValidateQuestionSet): true when added, false
+  // when the store holds the same (id, version) with the same content.
+  // FailedPrecondition, naming the difference, for other content under a
+  // held (id, version): a revision takes the next version.
+  absl::StatusOr<bool> PutQuestionSet(const v1::QuestionSet& set);
+  // NotFound when not held.
+  absl::StatusOr<v1::QuestionSet> GetQuestionSet(absl::string_view id,
+                                                 int32_t version);
+  // Every question set, by id and version.
+  absl::StatusOr<std::vector<v1::QuestionSet>> QuestionSets();
+
   // The case with its whole history; NotFound when not held.
   absl::StatusOr<v1::Case> GetCase(absl::string_view ref);
   // The same with its event log's bookkeeping and its interactions.
   absl::StatusOr<StoredCase> GetStoredCase(absl::string_view ref);
   absl::StatusOr<std::vector<ListedCase>> ListCases(const CaseFilter& filter);
+  // Every case with its whole history, by reference, from one snapshot
+  // (for the learning listings, learning_lists.h, which read the records).
+  absl::StatusOr<std::vector<v1::Case>> Cases();
 
   // Imports CSV exports (FORMATS.md) in one transaction; an empty
   // `interactions_path` means cases only. The display names default to the
@@ -269,17 +346,21 @@ class Store {
   absl::StatusOr<StoreImportSummary> ImportDataDir(
       const std::string& dir, const StoreImportOptions& options = {});
 
-  // Writes everything to a data directory (proto_io.h), from one snapshot.
+  // Writes everything to a data directory (proto_io.h), from one snapshot,
+  // with restrictions.binpb (the latest versions) when any are held.
   absl::Status ExportTo(const std::string& dir,
                         const ProtoStreamSinkOptions& options = {});
   // Reads everything (or what was recorded by a time) into a Dataset, from
-  // one snapshot.
+  // one snapshot: the cases, the interactions and the latest version of
+  // each restriction.
   absl::StatusOr<Dataset> LoadDataset(const LoadOptions& options = {});
 
   // Anonymises long-closed cases (see RetentionRequest), in one
   // transaction, one audit entry per case. Report figures do not change.
   absl::StatusOr<RetentionSummary> Anonymise(const RetentionRequest& request);
-  // Everything held about one customer. Audited (without the identifier).
+  // Everything held about one customer: cases, interactions and every
+  // version of the restrictions naming the customer. Audited (without the
+  // identifier).
   absl::StatusOr<v1::SubjectAccessExport> SubjectAccess(
       absl::string_view customer);
 

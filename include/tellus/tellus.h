@@ -557,6 +557,68 @@ TELLUS_API int tellus_store_subject_access(void** out, size_t* out_size,
  * when it is damaged. */
 TELLUS_API int tellus_store_check(tellus_store* store);
 
+/* ------------------------------------------------------------------------
+ * Learning records in the store: contact restrictions, question sets and
+ * the listings for people
+ * ------------------------------------------------------------------------ */
+
+/* Adds contact restrictions, a serialized tellus.v1.RestrictionList, in one
+ * transaction. Each is validated (a message naming the restriction and the
+ * rule: TELLUS_E_INVALID_ARGUMENT) and its id given once. One the store
+ * holds with the same content in any version adds nothing; one with other
+ * content (a review, an end date) is stored as the restriction's next
+ * version, which must keep the customer (TELLUS_E_FAILED_PRECONDITION
+ * otherwise, and for a restriction anonymised under retention). Any
+ * failure writes nothing. *out is a serialized tellus.v1.StoreImportCounts:
+ * `added` new restrictions, `extended` held ones given a new version,
+ * `present` already held. Restrictions are personal data: retention
+ * (tellus_store_anonymise) and subject access cover them. */
+TELLUS_API int tellus_store_add_restrictions(void** out, size_t* out_size,
+                                             tellus_store* store,
+                                             const void* restrictions,
+                                             size_t restrictions_size);
+
+/* The latest version of every restriction the store holds (the one in
+ * force), by id: *out is a serialized tellus.v1.RestrictionList. */
+TELLUS_API int tellus_store_get_restrictions(void** out, size_t* out_size,
+                                             tellus_store* store);
+
+/* Writes a question set, a serialized tellus.v1.QuestionSet (validated).
+ * *added is 1 when it was added and 0 when the store held the same id and
+ * version with the same content. Other content under a held id and version
+ * fails with TELLUS_E_FAILED_PRECONDITION, naming the difference: a
+ * revision takes the next version. Lessons naming a held set are checked
+ * against it when they are written. */
+TELLUS_API int tellus_store_put_question_set(int* added, tellus_store* store,
+                                             const void* question_set,
+                                             size_t question_set_size);
+
+/* A directorate's month for its management team (complaints, responses on
+ * time, lessons with their actions, overdue actions, compliments, Ombudsman
+ * decisions), from the store's records as known at the end of the London
+ * day `as_of` (yyyymmdd; 0: the month's last day). `month` is yyyymm.
+ * `format` is TELLUS_FORMAT_TEXT or TELLUS_FORMAT_MARKDOWN; *out is
+ * NUL-terminated text (*out_size may be NULL), freed with
+ * tellus_buffer_free. */
+TELLUS_API int tellus_store_digest(char** out, size_t* out_size,
+                                   tellus_store* store, const char* directorate,
+                                   int32_t month, int32_t as_of, int format);
+
+/* The compliments received in `period` ("2023/24", "2023" or
+ * "2023-04-01..2023-06-30"; financial years start in April) about the
+ * officer `staff` and/or the team `team` (NULL or "" for any; at least one
+ * is needed), as text or Markdown like tellus_store_digest. */
+TELLUS_API int tellus_store_compliments(char** out, size_t* out_size,
+                                        tellus_store* store, const char* staff,
+                                        const char* team, const char* period,
+                                        int format);
+
+/* The contact restrictions in force on `on` (yyyymmdd), overdue reviews
+ * first, as text or Markdown like tellus_store_digest. */
+TELLUS_API int tellus_store_restrictions_in_force(char** out, size_t* out_size,
+                                                  tellus_store* store,
+                                                  int32_t on, int format);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -67,13 +67,32 @@ void PrintStrictRejects(const std::vector<Reject>& rejected) {
   }
 }
 
+void PrintWarning(const std::string& warning) {
+  std::fprintf(stderr, "warning: %s\n", warning.c_str());
+}
+
+// Restrictions alone into a store: one transaction; a restriction held
+// with other content becomes its next version.
+absl::Status RunStoreRestrictionsImport(const ImportCommandOptions& o) {
+  TELLUS_ASSIGN_OR_RETURN(std::vector<v1::Restriction> restrictions,
+                          ReadRestrictions(o.restrictions));
+  TELLUS_ASSIGN_OR_RETURN(Store store, Store::Open(o.store));
+  TELLUS_ASSIGN_OR_RETURN(StoreImportCounts counts,
+                          store.AddRestrictions(restrictions));
+  std::fputs(FormatRestrictionCounts(counts).c_str(), stderr);
+  return absl::OkStatus();
+}
+
 // Into a store: one transaction, so all of it or none of it; rows the store
 // already holds are counted, not added again.
 absl::Status RunStoreImport(const ImportCommandOptions& o) {
+  if (o.cases.empty() && o.data.empty() && !o.restrictions.empty()) {
+    return RunStoreRestrictionsImport(o);
+  }
   if (o.cases.empty() == o.data.empty()) {
     return absl::InvalidArgumentError(
         "give --cases (and --interactions) or --data, to import into the "
-        "store");
+        "store (or --restrictions alone)");
   }
   if (!o.data.empty() && !o.interactions.empty()) {
     return absl::InvalidArgumentError(
@@ -85,6 +104,12 @@ absl::Status RunStoreImport(const ImportCommandOptions& o) {
   options.rejects = &rejects;
   options.strict = o.strict;
   options.progress = TerminalProgress();
+  if (!o.restrictions.empty()) {
+    TELLUS_ASSIGN_OR_RETURN(options.restrictions,
+                            ReadRestrictions(o.restrictions));
+  }
+  // The store's restrictions (with the file's) warn of restricted customers.
+  options.warn = PrintWarning;
   absl::StatusOr<StoreImportSummary> summary =
       o.data.empty() ? store.ImportCsv(o.cases, o.interactions, options)
                      : store.ImportDataDir(o.data, options);
@@ -196,7 +221,10 @@ void AddImportCommand(CLI::App& app) {
                   "--store: none)");
   cmd->add_option("--restrictions", o->restrictions,
                   "contact restrictions (.binpb or .jsonl): written to OUT, "
-                  "and a warning for each case of a restricted customer");
+                  "or into the store (alone or with the cases, in the same "
+                  "transaction; a held one with other content becomes its "
+                  "next version); a warning for each case of a restricted "
+                  "customer");
   cmd->add_flag(
       "--strict", o->strict,
       "fail the whole import on any rejected row (or, with --store, any "

@@ -4,6 +4,7 @@
 //   tellus digest --directorate Housing --month 2024-01 --data DIR
 //   tellus compliments --staff S-7 --period 2023/24 --data DIR
 //   tellus restrictions --on 2024-06-30 --data DIR
+//   tellus digest --directorate Housing --month 2024-01 --store DB
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "commands.h"
+#include "input.h"
 #include "tellus/case.h"
 #include "tellus/dates.h"
 #include "tellus/import.h"
@@ -21,6 +23,7 @@
 #include "tellus/proto_io.h"
 #include "tellus/restriction_check.h"
 #include "tellus/status_macros.h"
+#include "tellus/store.h"
 
 namespace tellus::cli {
 namespace {
@@ -32,6 +35,7 @@ struct Records {
 
 struct LearningInput {
   std::string data_dir;            // a data directory
+  std::string store;               // a store
   std::vector<std::string> cases;  // cases.csv exports or protobuf streams
   std::string restrictions;        // a restrictions file
   std::string format = "text";
@@ -41,6 +45,9 @@ void AddLearningInput(CLI::App& cmd, LearningInput& in, bool with_cases) {
   cmd.add_option("--data", in.data_dir,
                  "a folder written by `tellus import --out` (with "
                  "restrictions.binpb when it holds restrictions)");
+  cmd.add_option("--store", in.store,
+                 "a store written by `tellus import --store` (its cases and "
+                 "the latest version of each restriction)");
   if (with_cases) {
     cmd.add_option("--cases", in.cases,
                    "cases.csv exports, or case streams (.binpb, .jsonl)");
@@ -78,13 +85,25 @@ absl::Status ReadCaseStream(const std::string& path,
   });
 }
 
+// The store's cases (each with its whole history) and restrictions.
+absl::Status LoadFromStore(const std::string& path, bool need_cases,
+                           Records& records) {
+  TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(path));
+  if (need_cases) {
+    TELLUS_ASSIGN_OR_RETURN(records.cases, store.Cases());
+  }
+  TELLUS_ASSIGN_OR_RETURN(records.restrictions, store.Restrictions());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Records> LoadRecords(const LearningInput& in, bool need_cases) {
   Records records;
-  if (!in.data_dir.empty() && !in.cases.empty()) {
-    return absl::InvalidArgumentError(
-        "give either --data or --cases, not both");
+  if ((!in.data_dir.empty()) + (!in.cases.empty()) + (!in.store.empty()) > 1) {
+    return absl::InvalidArgumentError("give one of --data, --store or --cases");
   }
-  if (!in.data_dir.empty()) {
+  if (!in.store.empty()) {
+    TELLUS_RETURN_IF_ERROR(LoadFromStore(in.store, need_cases, records));
+  } else if (!in.data_dir.empty()) {
     TELLUS_ASSIGN_OR_RETURN(DataDirFiles files, FindDataDirFiles(in.data_dir));
     if (need_cases) {
       TELLUS_RETURN_IF_ERROR(ReadCaseStream(files.cases, records.cases));
@@ -96,7 +115,7 @@ absl::StatusOr<Records> LoadRecords(const LearningInput& in, bool need_cases) {
   } else if (need_cases) {
     if (in.cases.empty()) {
       return absl::InvalidArgumentError(
-          "no input: give --data DIR or --cases FILE");
+          "no input: give --data DIR, --store DB or --cases FILE");
     }
     CaseCollector collector(records.cases);
     RejectList rejects;
@@ -205,9 +224,10 @@ absl::Status RunRestrictions(const RestrictionsOptions& o) {
   if (!o.on.empty()) {
     TELLUS_ASSIGN_OR_RETURN(day, ParseIsoDate(o.on));
   }
-  if (o.input.data_dir.empty() && o.input.restrictions.empty()) {
+  if (o.input.data_dir.empty() && o.input.store.empty() &&
+      o.input.restrictions.empty()) {
     return absl::InvalidArgumentError(
-        "no input: give --data DIR or --restrictions FILE");
+        "no input: give --data DIR, --store DB or --restrictions FILE");
   }
   TELLUS_ASSIGN_OR_RETURN(Records records, LoadRecords(o.input, false));
   const std::vector<RestrictionStatus> statuses =

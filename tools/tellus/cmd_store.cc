@@ -342,6 +342,8 @@ struct AddEventOptions {
   std::string decision;
   std::string amount;
   std::string theme;
+  int lesson = 0;  // action-done: the lesson's number on the case
+  int action = 0;  // action-done: the action's number on the lesson
 };
 
 absl::Status RunAddEvent(const AddEventOptions& o) {
@@ -399,6 +401,14 @@ absl::Status RunAddEvent(const AddEventOptions& o) {
     }
     TELLUS_ASSIGN_OR_RETURN(int64_t pence, ParseMoneyPence(o.amount));
     e.mutable_remedy()->set_pence(pence);
+  } else if (o.kind == "action-done") {
+    if (o.lesson < 1 || o.action < 1) {
+      return absl::InvalidArgumentError(
+          "give --lesson N (the case's N-th Lessons Learnt record) and "
+          "--action M (the action's number on it)");
+    }
+    e.mutable_lesson_action_done()->set_lesson(o.lesson);
+    e.mutable_lesson_action_done()->set_action(o.action);
   }
   TELLUS_ASSIGN_OR_RETURN(Store store, OpenExistingStore(o.store));
   TELLUS_RETURN_IF_ERROR(store.AppendEvent(o.ref, e));
@@ -502,6 +512,15 @@ absl::Status RunRetention(const RetentionOptions& o) {
   for (const std::string& ref : summary.cases) {
     std::printf("%s\n", ref.c_str());
   }
+  if (!summary.restrictions.empty()) {
+    std::fprintf(stderr, "%zu restrictions ended before %s %s\n",
+                 summary.restrictions.size(),
+                 FormatDate(request.closed_before).c_str(),
+                 o.dry_run ? "would be anonymised" : "anonymised");
+  }
+  for (const std::string& id : summary.restrictions) {
+    std::printf("restriction %s\n", id.c_str());
+  }
   return absl::OkStatus();
 }
 
@@ -529,8 +548,11 @@ absl::Status RunSubjectAccess(const SubjectAccessOptions& o) {
       return absl::PermissionDeniedError(absl::StrCat("cannot write ", o.out));
     }
   }
-  std::fprintf(stderr, "%d cases and %d interactions held about %s\n",
-               data.cases_size(), data.interactions_size(), o.customer.c_str());
+  std::fprintf(stderr,
+               "%d cases, %d interactions and %d restriction versions held "
+               "about %s\n",
+               data.cases_size(), data.interactions_size(),
+               data.restrictions_size(), o.customer.c_str());
   return absl::OkStatus();
 }
 
@@ -542,11 +564,13 @@ absl::Status RunCheck(const std::string& path) {
   TELLUS_ASSIGN_OR_RETURN(StoreStats stats, store.Stats());
   std::printf(
       "%s: ok (schema version %d): %lld cases, %lld events, %lld "
-      "interactions, %lld imports\n",
+      "interactions, %lld imports, %lld restrictions, %lld question sets\n",
       path.c_str(), stats.schema_version, static_cast<long long>(stats.cases),
       static_cast<long long>(stats.events),
       static_cast<long long>(stats.interactions),
-      static_cast<long long>(stats.imports));
+      static_cast<long long>(stats.imports),
+      static_cast<long long>(stats.restrictions),
+      static_cast<long long>(stats.question_sets));
   return absl::OkStatus();
 }
 
@@ -612,9 +636,10 @@ void AddStoreCommands(CLI::App& app) {
   add_cmd->add_option("--store", add->store, "the store")->required();
   add_cmd->add_option("--kind", add->kind, "what happened")
       ->required()
-      ->check(CLI::IsMember(
-          {"acknowledged", "extension", "responded", "escalation", "withdrawn",
-           "lesson", "ombudsman-referral", "ombudsman-decision", "remedy"}));
+      ->check(
+          CLI::IsMember({"acknowledged", "extension", "responded", "escalation",
+                         "withdrawn", "lesson", "ombudsman-referral",
+                         "ombudsman-decision", "remedy", "action-done"}));
   add_cmd->add_option("--date", add->date,
                       "when: YYYY-MM-DD, or a date-time (London time "
                       "unless it has an offset); for an extension, the "
@@ -628,6 +653,15 @@ void AddStoreCommands(CLI::App& app) {
                       "maladministration");
   add_cmd->add_option("--amount", add->amount, "remedy: pounds, e.g. 150.00");
   add_cmd->add_option("--theme", add->theme, "lesson: its theme (free text)");
+  add_cmd
+      ->add_option("--lesson", add->lesson,
+                   "action-done: which Lessons Learnt record of the case "
+                   "(1 for its first)")
+      ->check(CLI::PositiveNumber);
+  add_cmd
+      ->add_option("--action", add->action,
+                   "action-done: the action's number on that lesson")
+      ->check(CLI::PositiveNumber);
   add_cmd->callback([add] {
     absl::Status status = RunAddEvent(*add);
     if (!status.ok()) Fail("case add-event", status);

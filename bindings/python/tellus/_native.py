@@ -145,6 +145,28 @@ _PROTOTYPES = {
         [_void_pp, _size_p, c_void_p, c_char_p],
     ),
     "tellus_store_check": (c_int, [c_void_p]),
+    # The store's learning records and listings.
+    "tellus_store_add_restrictions": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, _bytes, c_size_t],
+    ),
+    "tellus_store_get_restrictions": (c_int, [_void_pp, _size_p, c_void_p]),
+    "tellus_store_put_question_set": (
+        c_int,
+        [_int_p, c_void_p, _bytes, c_size_t],
+    ),
+    "tellus_store_digest": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_char_p, c_int32, c_int32, c_int],
+    ),
+    "tellus_store_compliments": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_char_p, c_char_p, c_char_p, c_int],
+    ),
+    "tellus_store_restrictions_in_force": (
+        c_int,
+        [_void_pp, _size_p, c_void_p, c_int32, c_int],
+    ),
 }
 
 # Constants of tellus.h.

@@ -8,6 +8,11 @@
     ...     store.case("CMP-2023-0412")                   # with its history
     ...     [c.record.ref for c in store.cases(on="2024-05-01", overdue=True)]
     ...     store.report(period="2023/24", as_of="2024-06-30")
+    ...     store.add_restrictions([restriction])   # tellus.v1.Restriction
+    ...     store.put_question_set(question_set)    # tellus.v1.QuestionSet
+    ...     print(store.digest("Housing", "2024-01"))
+    ...     print(store.compliments(team="Repairs North", period="2023/24"))
+    ...     print(store.restrictions_in_force("2024-06-30"))
 
 Nothing is updated in place (a correction is a new event), every import is
 one transaction, and importing the same records again adds nothing. A
@@ -18,15 +23,23 @@ for another beyond ``busy_timeout`` raises :class:`tellus.BusyError`.
 
 from __future__ import annotations
 
+import ctypes
 import datetime
 import os
-from typing import Any, List, Optional, Union
+from typing import Any, Iterable, List, Optional, Union
 
 from . import _native
 from ._native import lib
 from .dataset import AsOf, Dataset, PathLike
 from .report import Report
-from .v1 import case_pb2, common_pb2, interaction_pb2, store_pb2
+from .v1 import (
+    case_pb2,
+    common_pb2,
+    interaction_pb2,
+    question_set_pb2,
+    restriction_pb2,
+    store_pb2,
+)
 
 __all__ = ["Store"]
 
@@ -37,6 +50,22 @@ def _date(value: DateLike) -> Optional[datetime.date]:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(value)
+
+
+def _yyyymmdd(value: DateLike, what: str) -> int:
+    day = _date(value)
+    if day is None:
+        raise TypeError(f"{what} is required")
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+_FORMATS = {"text": _native.FORMAT_TEXT, "markdown": _native.FORMAT_MARKDOWN}
+
+
+def _listing_format(fmt: str) -> int:
+    if fmt not in _FORMATS:
+        raise ValueError(f"format {fmt!r} is not 'text' or 'markdown'")
+    return _FORMATS[fmt]
 
 
 def _set_date(target: common_pb2.Date, value: DateLike) -> None:
@@ -202,6 +231,113 @@ class Store(_native.Handle):
         )
         return list(store_pb2.CaseListing.FromString(data).cases)
 
+    # --- Restrictions and question sets -------------------------------------
+
+    def add_restrictions(
+        self, restrictions: Iterable[restriction_pb2.Restriction]
+    ) -> store_pb2.StoreImportCounts:
+        """Adds contact restrictions in one transaction.
+
+        Each is validated; one the store holds with the same content (in any
+        version) adds nothing (``present``); one with other content, such as
+        a review or an end date, becomes the restriction's next version
+        (``extended``; the latest version is the one in force). A new
+        version must keep the customer. Any error (InvalidArgumentError,
+        FailedPreconditionError) writes nothing.
+        """
+        message = restriction_pb2.RestrictionList()
+        message.restrictions.extend(restrictions)
+        b = message.SerializeToString()
+        data = _native.take_buffer(
+            lambda out, size: lib.tellus_store_add_restrictions(
+                out, size, self.pointer, b, len(b)
+            )
+        )
+        return store_pb2.StoreImportCounts.FromString(data)
+
+    def restrictions(self) -> List[restriction_pb2.Restriction]:
+        """The latest version of every restriction held, by id."""
+        data = _native.take_buffer(
+            lambda out, size: lib.tellus_store_get_restrictions(
+                out, size, self.pointer
+            )
+        )
+        return list(restriction_pb2.RestrictionList.FromString(data).restrictions)
+
+    def put_question_set(self, question_set: question_set_pb2.QuestionSet) -> bool:
+        """Writes a question set version: True when added, False when the
+        store held the same id and version with the same content. Other
+        content under a held id and version raises FailedPreconditionError
+        (a revision takes the next version)."""
+        b = question_set.SerializeToString()
+        added = ctypes.c_int(-1)
+        _native.check(
+            lib.tellus_store_put_question_set(
+                ctypes.byref(added), self.pointer, b, len(b)
+            )
+        )
+        return added.value == 1
+
+    # --- Listings for people ------------------------------------------------
+
+    def digest(
+        self,
+        directorate: str,
+        month: Union[str, datetime.date],
+        *,
+        as_of: DateLike = None,
+        format: str = "text",  # noqa: A002 (as the command line names it)
+    ) -> str:
+        """A directorate's month for its management team, as known at the
+        end of ``as_of`` (default: the month's last day). ``month`` is
+        "YYYY-MM" or a date in the month; ``format`` "text" or "markdown"."""
+        if isinstance(month, datetime.date):
+            yyyymm = month.year * 100 + month.month
+        else:
+            year, _, mm = month.partition("-")
+            if not (year.isdigit() and mm.isdigit()):
+                raise ValueError(f"month {month!r} is not of the form YYYY-MM")
+            yyyymm = int(year) * 100 + int(mm)
+        day = 0 if as_of is None else _yyyymmdd(as_of, "as_of")
+        fmt = _listing_format(format)
+        d = directorate.encode()
+        return _native.take_buffer(
+            lambda out, size: lib.tellus_store_digest(
+                out, size, self.pointer, d, yyyymm, day, fmt
+            )
+        ).decode("utf-8")
+
+    def compliments(
+        self,
+        *,
+        staff: str = "",
+        team: str = "",
+        period: str,
+        format: str = "text",  # noqa: A002
+    ) -> str:
+        """The compliments received in ``period`` about an officer and/or a
+        team (at least one), for a 1-2-1 or an appraisal."""
+        fmt = _listing_format(format)
+        s, t, p = staff.encode(), team.encode(), period.encode()
+        return _native.take_buffer(
+            lambda out, size: lib.tellus_store_compliments(
+                out, size, self.pointer, s, t, p, fmt
+            )
+        ).decode("utf-8")
+
+    def restrictions_in_force(
+        self, on: DateLike, *, format: str = "text"  # noqa: A002
+    ) -> str:
+        """The contact restrictions in force on a day, overdue reviews
+        first."""
+        day = _yyyymmdd(on, "on")
+        fmt = _listing_format(format)
+        return _native.take_buffer(
+            lambda out, size: lib.tellus_store_restrictions_in_force(
+                out, size, self.pointer, day, fmt
+            )
+        ).decode("utf-8")
+
     # --- Reading everything -------------------------------------------------
 
     def dataset(self) -> Dataset:
@@ -231,12 +367,10 @@ class Store(_native.Handle):
     def anonymise(
         self, closed_before: DateLike, *, dry_run: bool = False
     ) -> store_pb2.RetentionSummary:
-        """Anonymises cases closed before a date (customer, staff, free text),
-        each in the audit table; report figures do not change."""
-        day = _date(closed_before)
-        if day is None:
-            raise TypeError("closed_before is required")
-        yyyymmdd = day.year * 10000 + day.month * 100 + day.day
+        """Anonymises cases closed before a date (customer, staff, free text)
+        and restrictions that ended before it, each in the audit table;
+        report figures do not change."""
+        yyyymmdd = _yyyymmdd(closed_before, "closed_before")
         data = _native.take_buffer(
             lambda out, size: lib.tellus_store_anonymise(
                 out, size, self.pointer, yyyymmdd, int(dry_run)
@@ -245,8 +379,8 @@ class Store(_native.Handle):
         return store_pb2.RetentionSummary.FromString(data)
 
     def subject_access(self, customer: str) -> store_pb2.SubjectAccessExport:
-        """Everything held about one customer (cases with their history, and
-        interactions)."""
+        """Everything held about one customer (cases with their history,
+        interactions, and every version of their restrictions)."""
         data = _native.take_buffer(
             lambda out, size: lib.tellus_store_subject_access(
                 out, size, self.pointer, customer.encode()
