@@ -479,23 +479,32 @@ absl::StatusOr<CsvHeader> CsvHeader::Create(
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     header.names_.emplace_back(name);
-    auto [it, inserted] = header.index_.try_emplace(absl::AsciiStrToLower(name),
-                                                    static_cast<int>(i));
-    if (!inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the header names column '", name, "' twice (columns ",
-                       it->second + 1, " and ", i + 1, ")"));
+    std::string folded = absl::AsciiStrToLower(name);
+    if (!header.index_.try_emplace(folded, static_cast<int>(i)).second) {
+      header.duplicated_.insert(std::move(folded));
     }
   }
   return header;
 }
 
-std::optional<int> CsvHeader::FindColumn(absl::string_view name) const {
+namespace {
+
+std::string FoldName(absl::string_view name) {
   while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
   while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-  auto it = index_.find(absl::AsciiStrToLower(name));
+  return absl::AsciiStrToLower(name);
+}
+
+}  // namespace
+
+std::optional<int> CsvHeader::FindColumn(absl::string_view name) const {
+  auto it = index_.find(FoldName(name));
   if (it == index_.end()) return std::nullopt;
   return it->second;
+}
+
+bool CsvHeader::IsDuplicated(absl::string_view name) const {
+  return duplicated_.contains(FoldName(name));
 }
 
 void AppendCsvField(std::string& out, absl::string_view value) {

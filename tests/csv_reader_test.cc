@@ -444,18 +444,28 @@ TEST(CsvHeaderTest, FindsColumnsIgnoringCaseAndSpaces) {
   EXPECT_EQ(header->name(3), "My Column");
 }
 
-TEST(CsvHeaderTest, DuplicateNamesAreAnError) {
+// FORMATS.md keeps unknown columns whatever they are called, so a name
+// given twice (or two blank names, as spreadsheets export empty trailing
+// columns) is not the header's error: the importer refuses a column it reads
+// only when that one is named twice.
+TEST(CsvHeaderTest, DuplicateNamesAreKeptAndReported) {
   std::vector<absl::string_view> names = {"case_ref", "type", " Case_Ref "};
   absl::StatusOr<CsvHeader> header = CsvHeader::Create(names);
-  ASSERT_FALSE(header.ok());
-  EXPECT_EQ(header.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(header.status().message(), HasSubstr("Case_Ref"));
-  EXPECT_THAT(header.status().message(), HasSubstr("columns 1 and 3"));
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_EQ(header->size(), 3);
+  EXPECT_EQ(header->FindColumn("case_ref"), 0);
+  EXPECT_TRUE(header->IsDuplicated("CASE_REF "));
+  EXPECT_FALSE(header->IsDuplicated("type"));
+  EXPECT_FALSE(header->IsDuplicated("channel"));
+  EXPECT_EQ(header->name(2), "Case_Ref");
 }
 
 TEST(CsvHeaderTest, TwoEmptyNamesAreDuplicates) {
   std::vector<absl::string_view> names = {"a", "", " "};
-  EXPECT_FALSE(CsvHeader::Create(names).ok());
+  absl::StatusOr<CsvHeader> header = CsvHeader::Create(names);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_TRUE(header->IsDuplicated(""));
+  EXPECT_FALSE(header->IsDuplicated("a"));
 }
 
 TEST(CsvWriterTest, QuotesOnlyWhenNeeded) {
