@@ -274,6 +274,34 @@ TEST(ReportTest, AsOfAsADateTime) {
   EXPECT_EQ(report->as_of().seconds(), 1719788399);
 }
 
+// METRICS.md: T may be a date-time or a date, in FORMATS.md's forms: the
+// seconds and the offset are optional, and without an offset the time is
+// London's.
+TEST(ReportTest, AsOfInEveryDateTimeFormOfFormatsMd) {
+  v1::ReportSettings r = FixtureRequest();
+  const absl::Time end_of_june = absl::FromUnixSeconds(1719788399);
+  for (const auto& [text, want] :
+       std::vector<std::pair<std::string, absl::Time>>{
+           {"2024-06-30", end_of_june},
+           {"30/6/2024", end_of_june},
+           {"2024-06-30T22:59:59Z", end_of_june},
+           {"2024-06-30T23:59:59", end_of_june},
+           {"2024-06-30 23:59:59", end_of_june},
+           {"2024-06-30T23:59:59+01:00", end_of_june},
+           {"2024-06-30T23:00Z", end_of_june + absl::Seconds(1)},
+           {"2024-06-30T23:00+00:00", end_of_june + absl::Seconds(1)},
+           {"2024-07-01 00:00", end_of_june + absl::Seconds(1)},
+           {"2024-06-30T22:59:59.5Z", end_of_june + absl::Milliseconds(500)},
+       }) {
+    r.set_as_of(text);
+    auto report = BuildReport(Fixture(), r, 1);
+    ASSERT_TRUE(report.ok()) << text << ": " << report.status();
+    EXPECT_EQ(report->as_of().seconds(), absl::ToUnixSeconds(want)) << text;
+  }
+  r.set_as_of("2024-06-30T23:00Q");
+  EXPECT_FALSE(BuildReport(Fixture(), r, 1).ok());
+}
+
 TEST(ReportTest, AnAsOfLaterSeesLaterEvents) {
   v1::ReportSettings r = FixtureRequest();
   r.set_as_of("2024-08-31");
