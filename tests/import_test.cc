@@ -414,6 +414,23 @@ TEST(ImportCasesTest, QuotedNewlinesGiveEditorLineNumbersAndExactRecords) {
             Row({{"case_ref", "B"}, {"type", "bad"}}));
 }
 
+// A quote never closed is a bad row like any other malformed record: it is
+// rejected (from the line it starts on to the end of the file), and the rows
+// before it stand.
+TEST(ImportCasesTest, AQuoteNeverClosedRejectsTheRestOfTheFileAsOneRow) {
+  Result r = ImportCasesText(
+      std::string(kCaseHeader) + Row({{"case_ref", "A"}}) +
+      Row({{"case_ref", "B"}, {"team", "\"open"}}) + Row({{"case_ref", "C"}}));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.summary.cases.read, 2);
+  EXPECT_EQ(r.summary.cases.accepted, 1);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].line, 3);
+  EXPECT_EQ(r.rejects[0].rule, "malformed_csv");
+  EXPECT_EQ(r.rejects[0].column, "team");
+  EXPECT_THAT(r.rejects[0].reason, HasSubstr("not closed"));
+}
+
 TEST(ImportCasesTest, NotUtf8) {
   const Reject r = OnlyReject(Row({{"team", "caf\xE9"}}));
   EXPECT_EQ(r.rule, "not_utf8");

@@ -36,11 +36,12 @@
 //   field (`ab"c`) or text after a closing quote (`"ab"c`) sets
 //   `CsvRecord::error`; the record ends at the first LF after the fault
 //   (quotes after it are taken literally), its fields are a best-effort
-//   split, and the caller rejects it as a row. Besides a failed read, only
-//   two faults end the file with an error status from Next(): a quoted field
-//   still open at the end of the input, and a record larger than
-//   `CsvReaderOptions::max_record_bytes` (almost always the same fault, an
-//   unclosed quote, in a large file).
+//   split, and the caller rejects it as a row. A quoted field still open at
+//   the end of the input makes the rest of the input one malformed record
+//   (FORMATS.md rejects bad rows; it fails a file only for its header).
+//   Besides a failed read, only one fault ends the file with an error status
+//   from Next(): a record larger than `CsvReaderOptions::max_record_bytes`
+//   (almost always an unclosed quote in a large file).
 #ifndef TELLUS_CSV_READER_H_
 #define TELLUS_CSV_READER_H_
 

@@ -10,8 +10,9 @@
 //   // s.cases.read == s.cases.accepted + s.cases.rejected, always.
 //   tellus::Dataset data = std::move(sink).Build();
 //
-// A file-level fault (unreadable file, a missing required column, an
-// unclosed quote at the end) is the returned Status; a bad row is a Reject,
+// A file-level fault (unreadable file, a header without a required column)
+// is the returned Status; a bad row (a quote never closed included) is a
+// Reject,
 // reported to the RejectSink and counted, never repaired. Import cases first:
 // an interaction is linked when its case_ref names a case accepted earlier.
 #ifndef TELLUS_IMPORT_H_
