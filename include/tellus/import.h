@@ -12,9 +12,9 @@
 //
 // A file-level fault (unreadable file, a header without a required column)
 // is the returned Status; a bad row (a quote never closed included) is a
-// Reject,
-// reported to the RejectSink and counted, never repaired. Import cases first:
-// an interaction is linked when its case_ref names a case accepted earlier.
+// Reject, reported to the RejectSink and counted, never repaired. Import
+// cases first: an interaction is linked when its case_ref names a case
+// accepted earlier.
 #ifndef TELLUS_IMPORT_H_
 #define TELLUS_IMPORT_H_
 
