@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "learning_report.h"
+#include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -326,9 +327,14 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   // Totals, by directorate and by cell.
   PeriodPair totals;
   PeriodPair landlord;
-  const absl::flat_hash_set<std::string> landlord_names(
-      request.landlord_directorates().begin(),
-      request.landlord_directorates().end());
+  // Directorate names are trimmed of spaces on import, so the setting's are
+  // too ("Housing, Adults" on a command line).
+  absl::flat_hash_set<std::string> landlord_names;
+  for (const std::string& name : request.landlord_directorates()) {
+    if (!TrimSpaces(name).empty()) {
+      landlord_names.insert(std::string(TrimSpaces(name)));
+    }
+  }
   std::map<std::string, PeriodPair> by_directorate;
   std::map<std::string, std::map<std::string, PeriodPair>> by_service;
   for (size_t cell = 0; cell < merged.cell_count(); ++cell) {

@@ -221,6 +221,15 @@ TEST(ReportTest, Ch01CountsTheLandlordDirectoratesOnly) {
   for (const auto& d : report->by_directorate()) {
     EXPECT_EQ(FindMetric(d.metrics(), "ch01_stage1_per_1000_homes"), nullptr);
   }
+  // Names are matched as imported, trimmed of spaces ("Housing, Adults").
+  r.clear_landlord_directorates();
+  r.add_landlord_directorates(" Housing ");
+  r.add_landlord_directorates(" ");
+  auto trimmed = BuildReport(Fixture(), r, 1);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  EXPECT_EQ(Of(FindMetric(trimmed->metrics(), "ch01_stage1_per_1000_homes")
+                   ->current()),
+            (Figure{8000, 1000}));
 }
 
 TEST(ReportTest, Ch01IsOmittedWithoutHomes) {
