@@ -310,7 +310,12 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   v1::AnnualReport report;
   *report.mutable_period() = s.period.ToProto();
   *report.mutable_previous_period() = s.period.Previous().ToProto();
-  report.mutable_as_of()->set_seconds(absl::ToUnixSeconds(s.as_of));
+  // A Timestamp: whole seconds (floored) and the nanoseconds after them.
+  const int64_t as_of_seconds = absl::ToUnixSeconds(s.as_of);
+  report.mutable_as_of()->set_seconds(as_of_seconds);
+  report.mutable_as_of()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(
+          s.as_of - absl::FromUnixSeconds(as_of_seconds))));
   v1::ReportSettings& settings = *report.mutable_settings();
   settings = request;
   settings.set_period(s.request.period());

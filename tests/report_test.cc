@@ -309,6 +309,13 @@ TEST(ReportTest, AsOfInEveryDateTimeFormOfFormatsMd) {
   }
   r.set_as_of("2024-06-30T23:00Q");
   EXPECT_FALSE(BuildReport(Fixture(), r, 1).ok());
+  // The report's as_of is the Timestamp of T, fractions of a second too.
+  r.set_as_of("2024-06-30T22:59:59.5Z");
+  auto report = BuildReport(Fixture(), r, 1);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->as_of().nanos(), 500000000);
+  EXPECT_THAT(*RenderJson(*report),
+              ::testing::HasSubstr("\"as_of\": \"2024-06-30T22:59:59.500Z\""));
 }
 
 TEST(ReportTest, AnAsOfLaterSeesLaterEvents) {
