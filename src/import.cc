@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "id_set.h"
@@ -521,7 +522,7 @@ std::optional<RowError> InteractionRowParser::Parse(const CsvRecord& record,
   const absl::Span<const absl::string_view> fields = record.fields;
   if (auto bad = ParseValues(fields, row, IsAscii(record.raw))) return bad;
   attributes_.clear();
-  repaired_values_.clear();
+  if (ABSL_PREDICT_FALSE(!repaired_values_.empty())) repaired_values_.clear();
   for (int col : unknown_) {
     absl::string_view v = Value(fields, col);
     if (v.empty()) continue;
