@@ -588,6 +588,11 @@ absl::StatusOr<CsvHeader> ReadHeader(CsvReader& reader,
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": the file is empty (expected a header row)"));
   }
+  if (!record.error.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": the header row (line ", record.line,
+                     ") is not well-formed CSV: ", record.error));
+  }
   for (absl::string_view name : record.fields) {
     if (!IsValidUtf8(name)) {
       return absl::InvalidArgumentError(

@@ -166,6 +166,20 @@ TEST(ImportCasesTest, AMissingRequiredColumnFailsTheFileBeforeAnyRow) {
   EXPECT_TRUE(r.kept.cases.empty());
 }
 
+// Rows are read by the header's names: a header that is not well-formed CSV
+// (a stray quote, a quote never closed) fails the file before any row.
+TEST(ImportCasesTest, AMalformedHeaderFailsTheFile) {
+  for (const char* text :
+       {"case_ref,ty\"pe,received,directorate\nA,complaint,2023-05-02,H\n",
+        "case_ref,type,received,\"directorate\nA,complaint,2023-05-02,H\n"}) {
+    Result r = ImportCasesText(text);
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(r.status.message()),
+                HasSubstr("the header row (line 1) is not well-formed CSV"));
+    EXPECT_EQ(r.summary.cases.read, 0);
+  }
+}
+
 TEST(ImportCasesTest, AFileWithOnlyAHeader) {
   Result r = ImportCasesText(kCaseHeader);
   ASSERT_TRUE(r.status.ok());
