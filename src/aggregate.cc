@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -100,16 +101,18 @@ bool IsUpheldToSomeDegree(uint8_t outcome) {
   return outcome == v1::OUTCOME_UPHELD || outcome == v1::OUTCOME_PARTLY_UPHELD;
 }
 
+// METRICS.md: T is a date (the end of that London day) or a date-time, in
+// the forms FORMATS.md gives (London time without an offset, `Z` or
+// +-HH:MM with or without seconds, `T` or a space); RFC 3339 with fractions
+// of a second too.
 absl::StatusOr<absl::Time> ParseAsOf(absl::string_view text) {
-  if (auto day = ParseIsoDate(text); day.ok()) return EndOfLondonDay(*day);
+  if (auto t = ParseDateOrDateTime(text); t.ok()) {
+    return t->at ? *t->at : EndOfLondonDay(t->date);
+  }
   absl::Time t;
   std::string err;
-  const std::string s(text);
-  if (absl::ParseTime(absl::RFC3339_full, s, &t, &err)) return t;
-  // Without an offset: London local time, as in CSV exports.
-  for (const char* format : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                             "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"}) {
-    if (absl::ParseTime(format, s, London(), &t, &err)) return t;
+  if (absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
+    return t;
   }
   return absl::InvalidArgumentError(
       absl::StrCat("as-of '", text,

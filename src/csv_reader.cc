@@ -100,7 +100,7 @@ class StreamSource final : public Source {
   std::istream& in_;
 };
 
-enum class Parse { kRecord, kNeedMore, kUnclosedQuote };
+enum class Parse { kRecord, kNeedMore };
 
 }  // namespace
 
@@ -133,8 +133,8 @@ struct CsvReader::State {
   int64_t blank_lines = 0;
   absl::Status error;  // sticky once set
 
-  // For kUnclosedQuote: the line the open quote is on.
-  int64_t open_quote_line = 0;
+  // The error of a record whose quote is never closed (CsvRecord::error).
+  std::string error_text;
 
   void Allocate(size_t new_capacity) {
     // Not value-initialised: the bytes are always written before read.
@@ -191,6 +191,7 @@ struct CsvReader::State {
 
   Parse ParseRecord(CsvRecord& out);
   Parse ParseQuoted(CsvRecord& out);
+  Parse UnclosedQuote(CsvRecord& out, const char* s);
   absl::StatusOr<bool> Next(CsvRecord& out);
 };
 
@@ -293,8 +294,7 @@ Parse CsvReader::State::ParseQuoted(CsvRecord& out) {
             static_cast<const char*>(std::memchr(v, '"', e - v));
         if (quote == nullptr || (quote + 1 == e && !eof)) {
           if (!eof) return Parse::kNeedMore;
-          open_quote_line = line + std::count(p, s, '\n');
-          return Parse::kUnclosedQuote;
+          return UnclosedQuote(out, s);
         }
         if (quote + 1 < e && quote[1] == '"') {
           std::memcpy(sp, segment, quote + 1 - segment);
@@ -383,6 +383,30 @@ Parse CsvReader::State::ParseQuoted(CsvRecord& out) {
   return Parse::kRecord;
 }
 
+// A quoted field at `s` still open at the end of the input: the record runs
+// to the end, a malformed one (its rows are rejected, the file goes on to
+// its end as it would after any other fault).
+Parse CsvReader::State::UnclosedQuote(CsvRecord& out, const char* s) {
+  char* const base = buf.get();
+  const char* const p = base + begin;
+  const char* const e = base + end;
+  const char* line_end = e;
+  if (line_end > s && line_end[-1] == '\n') --line_end;
+  if (line_end > s && line_end[-1] == '\r') --line_end;
+  error_text = absl::StrCat("the quoted field opened on line ",
+                            line + std::count(p, s, '\n'),
+                            " is not closed before the end of the file");
+  out.error = error_text;
+  out.error_field = static_cast<int>(out.fields.size());
+  out.fields.emplace_back(s + 1, line_end - (s + 1));
+  out.line = line;
+  out.raw = absl::string_view(p, line_end - p);
+  lines_read = line + std::count(p, line_end, '\n');
+  line = lines_read + 1;
+  begin = end;
+  return Parse::kRecord;
+}
+
 absl::StatusOr<bool> CsvReader::State::Next(CsvRecord& out) {
   if (!error.ok()) return error;
   if (!started) {
@@ -413,11 +437,6 @@ absl::StatusOr<bool> CsvReader::State::Next(CsvRecord& out) {
         error = Refill();
         if (!error.ok()) return error;
         continue;
-      case Parse::kUnclosedQuote:
-        error = absl::InvalidArgumentError(absl::StrCat(
-            "line ", line, ": the quoted field opened on line ",
-            open_quote_line, " is not closed before the end of the file"));
-        return error;
     }
   }
 }
@@ -479,23 +498,32 @@ absl::StatusOr<CsvHeader> CsvHeader::Create(
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     header.names_.emplace_back(name);
-    auto [it, inserted] = header.index_.try_emplace(absl::AsciiStrToLower(name),
-                                                    static_cast<int>(i));
-    if (!inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("the header names column '", name, "' twice (columns ",
-                       it->second + 1, " and ", i + 1, ")"));
+    std::string folded = absl::AsciiStrToLower(name);
+    if (!header.index_.try_emplace(folded, static_cast<int>(i)).second) {
+      header.duplicated_.insert(std::move(folded));
     }
   }
   return header;
 }
 
-std::optional<int> CsvHeader::FindColumn(absl::string_view name) const {
+namespace {
+
+std::string FoldName(absl::string_view name) {
   while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
   while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-  auto it = index_.find(absl::AsciiStrToLower(name));
+  return absl::AsciiStrToLower(name);
+}
+
+}  // namespace
+
+std::optional<int> CsvHeader::FindColumn(absl::string_view name) const {
+  auto it = index_.find(FoldName(name));
   if (it == index_.end()) return std::nullopt;
   return it->second;
+}
+
+bool CsvHeader::IsDuplicated(absl::string_view name) const {
+  return duplicated_.contains(FoldName(name));
 }
 
 void AppendCsvField(std::string& out, absl::string_view value) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "id_set.h"
@@ -55,9 +56,11 @@ inline bool IsAscii(absl::string_view s) {
   return (high & 0x8080808080808080ULL) == 0;
 }
 
+// Known columns only: FORMATS.md never validates an unknown column.
 std::optional<RowError> CheckUtf8(absl::Span<const absl::string_view> fields,
-                                  const std::vector<std::string>& names) {
-  for (size_t i = 0; i < fields.size(); ++i) {
+                                  const std::vector<std::string>& names,
+                                  const std::vector<int>& known) {
+  for (int i : known) {
     if (!IsAscii(fields[i]) && !IsValidUtf8(fields[i])) {
       return Error(names[i], "not_utf8",
                    absl::StrCat(names[i],
@@ -66,6 +69,45 @@ std::optional<RowError> CheckUtf8(absl::Span<const absl::string_view> fields,
     }
   }
   return std::nullopt;
+}
+
+// An unknown column's value as an attribute: kept as it is, but a protobuf
+// string holds UTF-8, so a byte that is not (the column is never validated)
+// becomes U+FFFD.
+std::string AttributeValue(absl::string_view value) {
+  if (IsAscii(value) || IsValidUtf8(value)) return std::string(value);
+  std::string out;
+  out.reserve(value.size() + 8);
+  size_t i = 0;
+  while (i < value.size()) {
+    // The longest valid sequence at i: 1 to 4 bytes.
+    size_t len = 0;
+    for (size_t n = 1; n <= 4 && i + n <= value.size(); ++n) {
+      if (IsValidUtf8(value.substr(i, n))) {
+        len = n;
+        break;
+      }
+    }
+    if (len == 0) {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    } else {
+      out.append(value.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
+// Fails when a column the file's rows are read by is named twice: which of
+// the two holds the value would be a guess.
+absl::Status CheckNotDuplicated(absl::string_view file_kind,
+                                absl::string_view column,
+                                const CsvHeader& header) {
+  if (!header.IsDuplicated(column)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(file_kind, ": the header names the '", column,
+                   "' column more than once"));
 }
 
 std::vector<std::string> Names(const CsvHeader& header) {
@@ -188,8 +230,10 @@ absl::StatusOr<CaseRowParser> CaseRowParser::Create(const CsvHeader& header) {
     if (*c.index < 0 && c.required) {
       return MissingColumn("cases file", c.name, header);
     }
+    TELLUS_RETURN_IF_ERROR(CheckNotDuplicated("cases file", c.name, header));
     if (*c.index >= 0) {
       known[*c.index] = true;
+      p.known_.push_back(*c.index);
       // Rejects name a known column as FORMATS.md does, whatever its case
       // or spacing in the file's header.
       p.names_[*c.index] = std::string(c.name);
@@ -205,7 +249,7 @@ std::optional<RowError> CaseRowParser::Parse(
     absl::Span<const absl::string_view> fields, v1::Case& out,
     CaseState& state) const {
   out.Clear();
-  if (auto bad = CheckUtf8(fields, names_)) return bad;
+  if (auto bad = CheckUtf8(fields, names_, known_)) return bad;
   auto name = [&](int col) -> const std::string& { return names_[col]; };
   auto value = [&](int col) { return Value(fields, col); };
 
@@ -379,7 +423,7 @@ std::optional<RowError> CaseRowParser::Parse(
     if (value(col).empty()) continue;
     v1::Attribute& a = *out.add_attributes();
     a.set_name(name(col));
-    a.set_value(std::string(value(col)));
+    a.set_value(AttributeValue(value(col)));
   }
 
   auto folded = FoldCase(out);
@@ -417,8 +461,11 @@ absl::StatusOr<InteractionRowParser> InteractionRowParser::Create(
     if (*c.index < 0 && c.required) {
       return MissingColumn("interactions file", c.name, header);
     }
+    TELLUS_RETURN_IF_ERROR(
+        CheckNotDuplicated("interactions file", c.name, header));
     if (*c.index >= 0) {
       known[*c.index] = true;
+      p.known_.push_back(*c.index);
       // Rejects name a known column as FORMATS.md does, whatever its case
       // or spacing in the file's header.
       p.names_[*c.index] = std::string(c.name);
@@ -434,7 +481,7 @@ std::optional<RowError> InteractionRowParser::ParseValues(
     absl::Span<const absl::string_view> fields, InteractionRow& row,
     bool ascii) const {
   if (!ascii) {
-    if (auto bad = CheckUtf8(fields, names_)) return bad;
+    if (auto bad = CheckUtf8(fields, names_, known_)) return bad;
   }
   auto value = [&](int col) { return Value(fields, col); };
   row.id = value(id_);
@@ -475,9 +522,14 @@ std::optional<RowError> InteractionRowParser::Parse(const CsvRecord& record,
   const absl::Span<const absl::string_view> fields = record.fields;
   if (auto bad = ParseValues(fields, row, IsAscii(record.raw))) return bad;
   attributes_.clear();
+  if (ABSL_PREDICT_FALSE(!repaired_values_.empty())) repaired_values_.clear();
   for (int col : unknown_) {
-    const absl::string_view v = Value(fields, col);
-    if (!v.empty()) attributes_.emplace_back(names_[col], v);
+    absl::string_view v = Value(fields, col);
+    if (v.empty()) continue;
+    if (!IsAscii(v) && !IsValidUtf8(v)) {
+      v = repaired_values_.emplace_back(AttributeValue(v));
+    }
+    attributes_.emplace_back(names_[col], v);
   }
   row.attributes = attributes_;
   return std::nullopt;
@@ -495,7 +547,7 @@ std::optional<RowError> InteractionRowParser::Parse(
     if (v.empty()) continue;
     v1::Attribute& a = *out.add_attributes();
     a.set_name(names_[col]);
-    a.set_value(std::string(v));
+    a.set_value(AttributeValue(v));
   }
   return std::nullopt;
 }
@@ -535,6 +587,11 @@ absl::StatusOr<CsvHeader> ReadHeader(CsvReader& reader,
   if (!more) {
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": the file is empty (expected a header row)"));
+  }
+  if (!record.error.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": the header row (line ", record.line,
+                     ") is not well-formed CSV: ", record.error));
   }
   for (absl::string_view name : record.fields) {
     if (!IsValidUtf8(name)) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "learning_report.h"
+#include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
 namespace tellus {
@@ -309,7 +310,12 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   v1::AnnualReport report;
   *report.mutable_period() = s.period.ToProto();
   *report.mutable_previous_period() = s.period.Previous().ToProto();
-  report.mutable_as_of()->set_seconds(absl::ToUnixSeconds(s.as_of));
+  // A Timestamp: whole seconds (floored) and the nanoseconds after them.
+  const int64_t as_of_seconds = absl::ToUnixSeconds(s.as_of);
+  report.mutable_as_of()->set_seconds(as_of_seconds);
+  report.mutable_as_of()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(
+          s.as_of - absl::FromUnixSeconds(as_of_seconds))));
   v1::ReportSettings& settings = *report.mutable_settings();
   settings = request;
   settings.set_period(s.request.period());
@@ -326,9 +332,14 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   // Totals, by directorate and by cell.
   PeriodPair totals;
   PeriodPair landlord;
-  const absl::flat_hash_set<std::string> landlord_names(
-      request.landlord_directorates().begin(),
-      request.landlord_directorates().end());
+  // Directorate names are trimmed of spaces on import, so the setting's are
+  // too ("Housing, Adults" on a command line).
+  absl::flat_hash_set<std::string> landlord_names;
+  for (const std::string& name : request.landlord_directorates()) {
+    if (!TrimSpaces(name).empty()) {
+      landlord_names.insert(std::string(TrimSpaces(name)));
+    }
+  }
   std::map<std::string, PeriodPair> by_directorate;
   std::map<std::string, std::map<std::string, PeriodPair>> by_service;
   for (size_t cell = 0; cell < merged.cell_count(); ++cell) {

@@ -166,6 +166,20 @@ TEST(ImportCasesTest, AMissingRequiredColumnFailsTheFileBeforeAnyRow) {
   EXPECT_TRUE(r.kept.cases.empty());
 }
 
+// Rows are read by the header's names: a header that is not well-formed CSV
+// (a stray quote, a quote never closed) fails the file before any row.
+TEST(ImportCasesTest, AMalformedHeaderFailsTheFile) {
+  for (const char* text :
+       {"case_ref,ty\"pe,received,directorate\nA,complaint,2023-05-02,H\n",
+        "case_ref,type,received,\"directorate\nA,complaint,2023-05-02,H\n"}) {
+    Result r = ImportCasesText(text);
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(r.status.message()),
+                HasSubstr("the header row (line 1) is not well-formed CSV"));
+    EXPECT_EQ(r.summary.cases.read, 0);
+  }
+}
+
 TEST(ImportCasesTest, AFileWithOnlyAHeader) {
   Result r = ImportCasesText(kCaseHeader);
   ASSERT_TRUE(r.status.ok());
@@ -414,10 +428,102 @@ TEST(ImportCasesTest, QuotedNewlinesGiveEditorLineNumbersAndExactRecords) {
             Row({{"case_ref", "B"}, {"type", "bad"}}));
 }
 
+// A quote never closed is a bad row like any other malformed record: it is
+// rejected (from the line it starts on to the end of the file), and the rows
+// before it stand.
+TEST(ImportCasesTest, AQuoteNeverClosedRejectsTheRestOfTheFileAsOneRow) {
+  Result r = ImportCasesText(
+      std::string(kCaseHeader) + Row({{"case_ref", "A"}}) +
+      Row({{"case_ref", "B"}, {"team", "\"open"}}) + Row({{"case_ref", "C"}}));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.summary.cases.read, 2);
+  EXPECT_EQ(r.summary.cases.accepted, 1);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].line, 3);
+  EXPECT_EQ(r.rejects[0].rule, "malformed_csv");
+  EXPECT_EQ(r.rejects[0].column, "team");
+  EXPECT_THAT(r.rejects[0].reason, HasSubstr("not closed"));
+}
+
 TEST(ImportCasesTest, NotUtf8) {
   const Reject r = OnlyReject(Row({{"team", "caf\xE9"}}));
   EXPECT_EQ(r.rule, "not_utf8");
   EXPECT_EQ(r.column, "team");
+}
+
+// FORMATS.md: unknown columns are kept as attributes, "never validated,
+// never an error" -- not even for bytes that are not UTF-8 (the attribute
+// then holds U+FFFD for them, as a protobuf string must be UTF-8).
+TEST(ImportCasesTest, UnknownColumnsAreNeverValidated) {
+  Result r = ImportCasesText(
+      "case_ref,type,received,directorate,Notes\n"
+      "A,complaint,2023-05-02,Housing,\"caf\xE9 \"\"au\"\" lait\"\n"
+      "B,complaint,2023-05-02,Housing\xE9,fine\n");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.summary.cases.accepted, 1);
+  ASSERT_EQ(r.kept.cases.size(), 1u);
+  ASSERT_EQ(r.kept.cases[0].attributes_size(), 1);
+  EXPECT_EQ(r.kept.cases[0].attributes(0).name(), "Notes");
+  EXPECT_EQ(r.kept.cases[0].attributes(0).value(),
+            "caf\xEF\xBF\xBD \"au\" lait");
+  // A known column is still checked.
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].rule, "not_utf8");
+  EXPECT_EQ(r.rejects[0].column, "directorate");
+}
+
+TEST(ImportInteractionsTest, UnknownColumnsAreNeverValidated) {
+  KeepAll kept;
+  RejectList rejects;
+  Importer importer(kept, &rejects);
+  CsvReader reader = CsvReader::FromString(
+      "interaction_id,at,channel,kind,note\n"
+      "I1,2023-06-05T10:00,phone,contact,\xC3(\xE2\x82\xAC\n"
+      "I2,2023-06-05T10:00,phone,cont\xE9"
+      "ct,x\n");
+  ASSERT_TRUE(importer.ImportInteractions(reader, "interactions.csv").ok());
+  EXPECT_EQ(importer.summary().interactions.accepted, 1);
+  ASSERT_EQ(kept.interactions.size(), 1u);
+  ASSERT_EQ(kept.interactions[0].attributes_size(), 1);
+  EXPECT_EQ(kept.interactions[0].attributes(0).value(),
+            "\xEF\xBF\xBD(\xE2\x82\xAC");
+  ASSERT_EQ(rejects.rejects().size(), 1u);
+  EXPECT_EQ(rejects.rejects()[0].column, "kind");
+}
+
+// Spreadsheets export blank names for empty trailing columns: unknown
+// columns, so several of them are no error. A column the import reads,
+// named twice, is an error for the whole file (which one holds the value?).
+TEST(ImportCasesTest, UnknownColumnsMayShareANameKnownOnesMayNot) {
+  Result r = ImportCasesText(
+      "case_ref,type,received,directorate,,,Note,NOTE\n"
+      "A,complaint,2023-05-02,Housing,,,x,y\n");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.summary.cases.accepted, 1);
+  ASSERT_EQ(r.kept.cases.size(), 1u);
+  EXPECT_EQ(r.kept.cases[0].attributes_size(), 2);
+
+  r = ImportCasesText(
+      "case_ref,type,received,directorate, Received\n"
+      "A,complaint,2023-05-02,Housing,2023-05-03\n");
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("names the 'received' column more than once"));
+  EXPECT_EQ(r.summary.cases.read, 0);
+
+  KeepAll kept;
+  Importer importer(kept, nullptr);
+  CsvReader reader = CsvReader::FromString(
+      "interaction_id,at,channel,kind,,\nI1,2023-06-05T10:00,phone,contact,,"
+      "\n");
+  ASSERT_TRUE(importer.ImportInteractions(reader, "interactions.csv").ok());
+  EXPECT_EQ(importer.summary().interactions.accepted, 1);
+  CsvReader twice = CsvReader::FromString(
+      "interaction_id,at,channel,kind,KIND\nI1,2023-06-05T10:00,phone,contact,"
+      "contact\n");
+  EXPECT_THAT(
+      std::string(importer.ImportInteractions(twice, "i.csv").message()),
+      HasSubstr("names the 'kind' column more than once"));
 }
 
 TEST(ImportCasesTest, TheBstEdge) {

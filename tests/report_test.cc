@@ -221,6 +221,15 @@ TEST(ReportTest, Ch01CountsTheLandlordDirectoratesOnly) {
   for (const auto& d : report->by_directorate()) {
     EXPECT_EQ(FindMetric(d.metrics(), "ch01_stage1_per_1000_homes"), nullptr);
   }
+  // Names are matched as imported, trimmed of spaces ("Housing, Adults").
+  r.clear_landlord_directorates();
+  r.add_landlord_directorates(" Housing ");
+  r.add_landlord_directorates(" ");
+  auto trimmed = BuildReport(Fixture(), r, 1);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  EXPECT_EQ(Of(FindMetric(trimmed->metrics(), "ch01_stage1_per_1000_homes")
+                   ->current()),
+            (Figure{8000, 1000}));
 }
 
 TEST(ReportTest, Ch01IsOmittedWithoutHomes) {
@@ -272,6 +281,41 @@ TEST(ReportTest, AsOfAsADateTime) {
   auto report = BuildReport(Fixture(), r, 1);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->as_of().seconds(), 1719788399);
+}
+
+// METRICS.md: T may be a date-time or a date, in FORMATS.md's forms: the
+// seconds and the offset are optional, and without an offset the time is
+// London's.
+TEST(ReportTest, AsOfInEveryDateTimeFormOfFormatsMd) {
+  v1::ReportSettings r = FixtureRequest();
+  const absl::Time end_of_june = absl::FromUnixSeconds(1719788399);
+  for (const auto& [text, want] :
+       std::vector<std::pair<std::string, absl::Time>>{
+           {"2024-06-30", end_of_june},
+           {"30/6/2024", end_of_june},
+           {"2024-06-30T22:59:59Z", end_of_june},
+           {"2024-06-30T23:59:59", end_of_june},
+           {"2024-06-30 23:59:59", end_of_june},
+           {"2024-06-30T23:59:59+01:00", end_of_june},
+           {"2024-06-30T23:00Z", end_of_june + absl::Seconds(1)},
+           {"2024-06-30T23:00+00:00", end_of_june + absl::Seconds(1)},
+           {"2024-07-01 00:00", end_of_june + absl::Seconds(1)},
+           {"2024-06-30T22:59:59.5Z", end_of_june + absl::Milliseconds(500)},
+       }) {
+    r.set_as_of(text);
+    auto report = BuildReport(Fixture(), r, 1);
+    ASSERT_TRUE(report.ok()) << text << ": " << report.status();
+    EXPECT_EQ(report->as_of().seconds(), absl::ToUnixSeconds(want)) << text;
+  }
+  r.set_as_of("2024-06-30T23:00Q");
+  EXPECT_FALSE(BuildReport(Fixture(), r, 1).ok());
+  // The report's as_of is the Timestamp of T, fractions of a second too.
+  r.set_as_of("2024-06-30T22:59:59.5Z");
+  auto report = BuildReport(Fixture(), r, 1);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->as_of().nanos(), 500000000);
+  EXPECT_THAT(*RenderJson(*report),
+              ::testing::HasSubstr("\"as_of\": \"2024-06-30T22:59:59.500Z\""));
 }
 
 TEST(ReportTest, AnAsOfLaterSeesLaterEvents) {

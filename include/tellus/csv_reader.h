@@ -36,11 +36,12 @@
 //   field (`ab"c`) or text after a closing quote (`"ab"c`) sets
 //   `CsvRecord::error`; the record ends at the first LF after the fault
 //   (quotes after it are taken literally), its fields are a best-effort
-//   split, and the caller rejects it as a row. Besides a failed read, only
-//   two faults end the file with an error status from Next(): a quoted field
-//   still open at the end of the input, and a record larger than
-//   `CsvReaderOptions::max_record_bytes` (almost always the same fault, an
-//   unclosed quote, in a large file).
+//   split, and the caller rejects it as a row. A quoted field still open at
+//   the end of the input makes the rest of the input one malformed record
+//   (FORMATS.md rejects bad rows; it fails a file only for its header).
+//   Besides a failed read, only one fault ends the file with an error status
+//   from Next(): a record larger than `CsvReaderOptions::max_record_bytes`
+//   (almost always an unclosed quote in a large file).
 #ifndef TELLUS_CSV_READER_H_
 #define TELLUS_CSV_READER_H_
 
@@ -53,6 +54,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -127,15 +129,20 @@ class CsvReader {
 //
 //   absl::StatusOr<CsvHeader> header = CsvHeader::Create(record.fields);
 //   std::optional<int> col = header->FindColumn(" Case_Ref ");
+//
+// Two columns may share a name (spreadsheets export blank names for empty
+// trailing columns): FORMATS.md keeps unknown columns whatever they are, so
+// only a caller that reads a column by name can tell whether naming it twice
+// is an error (IsDuplicated).
 class CsvHeader {
  public:
-  // Fails when two names are equal after trimming and case folding (this
-  // includes two empty names).
   static absl::StatusOr<CsvHeader> Create(
       absl::Span<const absl::string_view> names);
 
-  // The index of the column named `name` (trimmed, any case), if any.
+  // The index of the first column named `name` (trimmed, any case), if any.
   std::optional<int> FindColumn(absl::string_view name) const;
+  // Whether more than one column is named `name` (trimmed, any case).
+  bool IsDuplicated(absl::string_view name) const;
 
   // The number of columns.
   size_t size() const { return names_.size(); }
@@ -145,6 +152,7 @@ class CsvHeader {
  private:
   std::vector<std::string> names_;
   absl::flat_hash_map<std::string, int> index_;  // folded name -> column
+  absl::flat_hash_set<std::string> duplicated_;  // folded names seen twice
 };
 
 // Appends `value` as one CSV field, quoted (with `"` doubled) when it holds a

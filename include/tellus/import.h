@@ -10,14 +10,16 @@
 //   // s.cases.read == s.cases.accepted + s.cases.rejected, always.
 //   tellus::Dataset data = std::move(sink).Build();
 //
-// A file-level fault (unreadable file, a missing required column, an
-// unclosed quote at the end) is the returned Status; a bad row is a Reject,
-// reported to the RejectSink and counted, never repaired. Import cases first:
-// an interaction is linked when its case_ref names a case accepted earlier.
+// A file-level fault (unreadable file, a header without a required column)
+// is the returned Status; a bad row (a quote never closed included) is a
+// Reject, reported to the RejectSink and counted, never repaired. Import
+// cases first: an interaction is linked when its case_ref names a case
+// accepted earlier.
 #ifndef TELLUS_IMPORT_H_
 #define TELLUS_IMPORT_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -178,7 +180,8 @@ class CaseRowParser {
   int s2_req_ = -1, s2_ack_ = -1, s2_ext_ = -1, s2_resp_ = -1, s2_outcome_ = -1;
   int withdrawn_ = -1, ombudsman_ = -1, ombudsman_received_ = -1;
   int decision_ = -1, decided_ = -1, lessons_ = -1, remedy_ = -1;
-  std::vector<int> unknown_;  // columns kept as attributes
+  std::vector<int> known_;    // columns read (and checked) as values
+  std::vector<int> unknown_;  // columns kept as attributes, never checked
 };
 
 // The same for interactions.csv rows.
@@ -203,8 +206,12 @@ class InteractionRowParser {
   std::vector<std::string> names_;
   int id_ = -1, at_ = -1, channel_ = -1, directorate_ = -1, service_ = -1;
   int kind_ = -1, customer_ = -1, case_ref_ = -1;
+  std::vector<int> known_;
   std::vector<int> unknown_;
   std::vector<std::pair<absl::string_view, absl::string_view>> attributes_;
+  // Attribute values that were not UTF-8, made so (a deque: views into its
+  // strings stay valid as it grows).
+  std::deque<std::string> repaired_values_;
 };
 
 struct ImportOptions {
