@@ -1,6 +1,7 @@
 #include "sha256.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define TELLUS_SHA256_X86 1
 #endif
@@ -124,12 +125,22 @@ __attribute__((target("sha,sse4.1"))) void ShaNiBlocks(
 
 using BlocksFn = void (*)(std::array<uint32_t, 8>&, const uint8_t*, size_t);
 
+#ifdef TELLUS_SHA256_X86
+// CPUID directly rather than __builtin_cpu_supports("sha"): clang 14 (the
+// fuzz build) does not know the "sha" feature string.
+bool HasShaInstructions() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+  const bool sse41 = (ecx & bit_SSE4_1) != 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  const bool sha = (ebx & bit_SHA) != 0;
+  return sse41 && sha;
+}
+#endif
+
 BlocksFn ChooseBlocks() {
 #ifdef TELLUS_SHA256_X86
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1")) {
-    return ShaNiBlocks;
-  }
+  if (HasShaInstructions()) return ShaNiBlocks;
 #endif
   return PortableBlocks;
 }
