@@ -101,6 +101,8 @@ bool IsUpheldToSomeDegree(uint8_t outcome) {
   return outcome == v1::OUTCOME_UPHELD || outcome == v1::OUTCOME_PARTLY_UPHELD;
 }
 
+}  // namespace
+
 // METRICS.md: T is a date (the end of that London day) or a date-time, in
 // the forms FORMATS.md gives (London time without an offset, `Z` or
 // +-HH:MM with or without seconds, `T` or a space); RFC 3339 with fractions
@@ -119,8 +121,6 @@ absl::StatusOr<absl::Time> ParseAsOf(absl::string_view text) {
                    "' is neither a date (YYYY-MM-DD) nor a date-time "
                    "(YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])"));
 }
-
-}  // namespace
 
 namespace aggregate_internal {
 

@@ -315,22 +315,6 @@ int ThreadsArg(int threads) {
   return TELLUS_OK;
 }
 
-// "YYYY-MM-DD" (the end of that London day) or an RFC 3339 date-time.
-absl::StatusOr<absl::Time> AsOfArg(absl::string_view text) {
-  if (absl::StatusOr<absl::CivilDay> day = ParseIsoDate(text); day.ok()) {
-    return EndOfLondonDay(*day);
-  }
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
-    return t;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("as-of '", text,
-                   "' is neither a date (YYYY-MM-DD) nor an RFC 3339 "
-                   "date-time (YYYY-MM-DDTHH:MM:SS+01:00)"));
-}
-
 // ---------------------------------------------------------------------------
 // Conversions to messages
 
@@ -740,7 +724,7 @@ int tellus_case_fold(void** out, size_t* out_size, const void* case_bytes,
     }
     std::optional<absl::Time> when;
     if (as_of != nullptr && as_of[0] != '\0') {
-      absl::StatusOr<absl::Time> t = tellus::AsOfArg(as_of);
+      absl::StatusOr<absl::Time> t = tellus::ParseAsOf(as_of);
       if (!t.ok()) return Fail(t.status());
       when = *t;
     }

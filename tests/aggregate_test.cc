@@ -285,6 +285,24 @@ TEST(AggregateTest, CountersHaveStableDistinctNames) {
   EXPECT_EQ(CounterName(kComplaintsReceived), "complaints_received");
 }
 
+TEST(ParseAsOfTest, DatesAndEveryDateTimeForm) {
+  // A date is the last second of that London day (BST in June).
+  EXPECT_EQ(*ParseAsOf("2024-06-30"), absl::FromUnixSeconds(1719788399));
+  EXPECT_EQ(*ParseAsOf("30/6/2024"), absl::FromUnixSeconds(1719788399));
+  // Date-times: London time without an offset, Z or an offset, with or
+  // without seconds, T or a space; RFC 3339 with fractions.
+  const absl::Time noon_bst = absl::FromUnixSeconds(1719745200);
+  EXPECT_EQ(*ParseAsOf("2024-06-30T12:00"), noon_bst);
+  EXPECT_EQ(*ParseAsOf("2024-06-30 12:00:00"), noon_bst);
+  EXPECT_EQ(*ParseAsOf("2024-06-30T11:00Z"), noon_bst);
+  EXPECT_EQ(*ParseAsOf("2024-06-30T12:00+01:00"), noon_bst);
+  EXPECT_EQ(*ParseAsOf("2024-06-30T11:00:00.5Z"),
+            noon_bst + absl::Milliseconds(500));
+  const absl::StatusOr<absl::Time> bad = ParseAsOf("30 June");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), testing::HasSubstr("as-of '30 June'"));
+}
+
 TEST(ResolveSettingsTest, DefaultsAndErrors) {
   v1::ReportSettings r;
   r.set_period("2023/24");

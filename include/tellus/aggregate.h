@@ -69,6 +69,10 @@ struct AggregationSettings {
   v1::ReportSettings request;
 };
 
+// A report's as-of time T from text: a date (the end of that London day)
+// or a date-time in any form FORMATS.md gives, or RFC 3339.
+absl::StatusOr<absl::Time> ParseAsOf(absl::string_view text);
+
 // Checks and completes a report request: parses the period, resolves the
 // as-of time (empty: `now`; a date: the last second of that London day) and
 // rejects one before the end of the period's last day.

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "commands.h"
 #include "input.h"
+#include "tellus/aggregate.h"
 #include "tellus/case.h"
 #include "tellus/dates.h"
 #include "tellus/import.h"
@@ -154,8 +155,7 @@ void Print(const std::string& out) {
 absl::StatusOr<absl::Time> ParseAsOfDate(const std::string& text,
                                          absl::Time otherwise) {
   if (text.empty()) return otherwise;
-  TELLUS_ASSIGN_OR_RETURN(absl::CivilDay day, ParseIsoDate(text));
-  return EndOfLondonDay(day);
+  return ParseAsOf(text);
 }
 
 // --- digest ------------------------------------------------------------------
