@@ -802,8 +802,10 @@ std::string RateSentence(const v1::AnnualReport& r, const v1::Metric& m,
   auto now = Percent(m.current());
   auto before = Percent(m.previous());
   if (!now) {
-    return absl::StrCat("No figure for ", what, " in ", r.period().label(),
-                        " (n/a).");
+    // The sentence keeps its shape with "n/a" for the percentage: `what`
+    // reads on from a figure ("of complaints were ...").
+    return absl::StrCat("n/a ", what, " (none to count in ", r.period().label(),
+                        ").");
   }
   std::string s = absl::StrCat(OneDecimal(*now), "% ", what);
   auto change = render_internal::DescribeChange(m.key(), m);
