@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store_testing.h"
 #include "tellus/render.h"
 #include "tellus/report.h"
 #include "tellus/status_macros.h"
@@ -81,29 +82,14 @@ Batch WriteBatch(const std::string& dir, int k, int cases, int interactions) {
   return b;
 }
 
-int64_t Count(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_busy_timeout(db, 10000);
-  sqlite3_stmt* stmt = nullptr;
-  int64_t out = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    out = sqlite3_column_int64(stmt, 0);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 // How many of batch k's cases and interactions the store holds.
 std::pair<int64_t, int64_t> Held(const std::string& path, int k) {
-  return {Count(path, absl::StrCat("SELECT count(*) FROM cases WHERE ref "
-                                   "LIKE 'B",
-                                   k, "-%'")),
-          Count(path, absl::StrCat("SELECT count(*) FROM interactions WHERE "
-                                   "id LIKE 'B",
-                                   k, "-%'"))};
+  return {Scalar(path, absl::StrCat("SELECT count(*) FROM cases WHERE ref "
+                                    "LIKE 'B",
+                                    k, "-%'")),
+          Scalar(path, absl::StrCat("SELECT count(*) FROM interactions WHERE "
+                                    "id LIKE 'B",
+                                    k, "-%'"))};
 }
 
 // Runs `fn` in a child process; returns its pid. The child exits with 0
@@ -232,9 +218,9 @@ TEST(StoreReliabilityTest, AnImportKilledAnywhereIsWhollyPresentOrAbsent) {
     }
     const bool landed = Held(path, k).first == kCases;
     // The import's own record commits with it.
-    EXPECT_EQ(Count(path, absl::StrCat("SELECT count(*) FROM imports WHERE "
-                                       "cases_file = '",
-                                       batches[k].cases, "'")),
+    EXPECT_EQ(Scalar(path, absl::StrCat("SELECT count(*) FROM imports WHERE "
+                                        "cases_file = '",
+                                        batches[k].cases, "'")),
               landed ? 1 : 0);
     if (landed) {
       ++present;
@@ -466,7 +452,7 @@ TEST(StoreReliabilityTest, TwoImportingProcessesTakeTurns) {
     EXPECT_EQ(Held(path, k), std::make_pair(int64_t{80}, int64_t{2500}))
         << "batch " << k;
   }
-  EXPECT_EQ(Count(path, "SELECT count(*) FROM imports"), 5);
+  EXPECT_EQ(Scalar(path, "SELECT count(*) FROM imports"), 5);
   absl::StatusOr<Store> store = Store::Open(path);
   ASSERT_TRUE(store.ok());
   EXPECT_TRUE(store->CheckIntegrity().ok());

@@ -37,10 +37,12 @@ inline Store OpenOrDie(const std::string& path, StoreOptions options = {}) {
   return *std::move(store);
 }
 
-// The first column of the first row of `sql`, run read-only on the file.
+// The first column of the first row of `sql`, run read-only on the file
+// (waiting for a writer's lock, as readers beside an import must).
 inline int64_t Scalar(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_busy_timeout(db, 10000);
   sqlite3_stmt* stmt = nullptr;
   int64_t out = -1;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
