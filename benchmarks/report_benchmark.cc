@@ -143,9 +143,7 @@ void BM_ReportTwoThreadsCriticalPath(benchmark::State& state) {
           const double start = ThreadCpuSeconds();
           if (phase == 0) {
             const size_t begin = n_cases * i / 2, end = n_cases * (i + 1) / 2;
-            parts[i].AddCases(*data, begin, end);
-            parts[i].FillCaseTimelines(*data, begin, end,
-                                       absl::MakeSpan(timelines));
+            parts[i].AddCases(*data, begin, end, absl::MakeSpan(timelines));
           } else {
             parts[i].AddInteractions(*data, row_cuts[i], row_cuts[i + 1],
                                      timelines);

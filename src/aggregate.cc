@@ -309,6 +309,18 @@ FollowUpClass ClassifyFollowUp(const CaseTimeline& c, int32_t day) {
   return {chasing, !chasing && after};
 }
 
+// What the follow-up rules read of case `row`, as seen at T.
+CaseTimeline TimelineOf(const Kernel& k, size_t row) {
+  const CaseTable& t = k.data().cases();
+  auto seen = [&](const EventColumn& col) {
+    const int32_t d = k.SeenDay(col, row);
+    return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
+  };
+  return {seen(t.received),     seen(t.s1_responded),
+          seen(t.s2_requested), seen(t.s2_responded),
+          seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
+}
+
 }  // namespace
 
 absl::string_view CounterName(Counter c) { return kCounterNames[c]; }
@@ -388,11 +400,14 @@ std::vector<uint32_t> PartialAggregate::MapCells(const Dataset& data) {
   return std::vector<uint32_t>(data.cells().size(), UINT32_MAX);
 }
 
-void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end) {
+void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
+                                absl::Span<CaseTimeline> timelines) {
   const Kernel k(*tables_, data);
   const CaseTable& t = data.cases();
   std::vector<uint32_t> cell_of = MapCells(data);
   for (size_t r = begin; r < end; ++r) {
+    // In the same pass, while the row's columns are in the cache.
+    if (!timelines.empty()) timelines[r] = TimelineOf(k, r);
     uint32_t& cell = cell_of[t.cell[r]];
     if (cell == UINT32_MAX) {
       cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
@@ -589,16 +604,7 @@ void PartialAggregate::FillCaseTimelines(const Dataset& data, size_t begin,
                                          size_t end,
                                          absl::Span<CaseTimeline> out) const {
   const Kernel k(*tables_, data);
-  const CaseTable& t = data.cases();
-  for (size_t row = begin; row < end; ++row) {
-    auto seen = [&](const EventColumn& col) {
-      const int32_t d = k.SeenDay(col, row);
-      return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
-    };
-    out[row] = {seen(t.received),     seen(t.s1_responded),
-                seen(t.s2_requested), seen(t.s2_responded),
-                seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
-  }
+  for (size_t row = begin; row < end; ++row) out[row] = TimelineOf(k, row);
 }
 
 void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
@@ -870,8 +876,7 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
   auto cases = [&](int i) {
     const size_t begin = n_cases * i / threads;
     const size_t end = n_cases * (i + 1) / threads;
-    parts[i].AddCases(data, begin, end);
-    parts[i].FillCaseTimelines(data, begin, end, absl::MakeSpan(timelines));
+    parts[i].AddCases(data, begin, end, absl::MakeSpan(timelines));
     const size_t n_restrictions = data.learning().restrictions.size();
     parts[i].AddRestrictions(data, n_restrictions * i / threads,
                              n_restrictions * (i + 1) / threads);

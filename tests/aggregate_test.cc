@@ -2,6 +2,7 @@
 
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "case_builder.h"
 #include "gmock/gmock.h"
@@ -228,6 +229,33 @@ TEST(AggregateTest, ThreadsGiveTheSameReport) {
     EXPECT_EQ(many->SerializeAsString(), one->SerializeAsString()) << threads;
   }
   EXPECT_FALSE(BuildReport(data, Request(), -1).ok());
+}
+
+TEST(AggregateTest, CasesFillTheSameTimelinesAsFillCaseTimelines) {
+  const Dataset data = RandomDataset(13, 2000, 100);
+  const size_t n = data.cases().size();
+  PartialAggregate partial(Settings());
+  std::vector<aggregate_internal::CaseTimeline> expected(n), filled(n);
+  partial.FillCaseTimelines(data, 0, n, absl::MakeSpan(expected));
+  PartialAggregate counting(Settings());
+  counting.AddCases(data, 0, n / 3, absl::MakeSpan(filled));
+  counting.AddCases(data, n / 3, n, absl::MakeSpan(filled));
+  size_t complaints_seen = 0;
+  for (size_t row = 0; row < n; ++row) {
+    const auto& a = expected[row];
+    const auto& b = filled[row];
+    EXPECT_EQ(std::tie(a.received, a.s1, a.escalated, a.s2, a.withdrawn,
+                       a.is_complaint),
+              std::tie(b.received, b.s1, b.escalated, b.s2, b.withdrawn,
+                       b.is_complaint))
+        << "case row " << row;
+    complaints_seen += a.is_complaint && a.s1 != INT32_MAX;
+  }
+  EXPECT_GT(complaints_seen, 100u);  // the data exercise the timelines
+  // Filling them changes no count.
+  PartialAggregate plain(Settings());
+  plain.AddCases(data, 0, n);
+  EXPECT_TRUE(plain == counting);
 }
 
 TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {

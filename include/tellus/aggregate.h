@@ -131,8 +131,11 @@ class PartialAggregate {
  public:
   explicit PartialAggregate(const AggregationSettings& settings);
 
-  // Adds the cases in rows [begin, end), and the names of their cells.
-  void AddCases(const Dataset& data, size_t begin, size_t end);
+  // Adds the cases in rows [begin, end), and the names of their cells. With
+  // `timelines` (one entry per case row), also fills timelines[begin, end)
+  // as FillCaseTimelines does, in the same pass.
+  void AddCases(const Dataset& data, size_t begin, size_t end,
+                absl::Span<aggregate_internal::CaseTimeline> timelines = {});
   // Adds the interactions in rows [begin, end) (linked cases are looked up
   // in `data`), and the names of their cells.
   void AddInteractions(const Dataset& data, size_t begin, size_t end);
