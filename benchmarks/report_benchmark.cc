@@ -178,8 +178,10 @@ uint64_t SumColumn(const std::vector<T>& column, size_t begin, size_t end) {
   return sum;
 }
 
+// The kernels read an event's day; its seen_from only for an event on the
+// as-of day (EventColumn::SeenDay), so the floor does not count that column.
 uint64_t SumEvents(const EventColumn& e, size_t begin, size_t end) {
-  return SumColumn(e.day, begin, end) + SumColumn(e.seen_from, begin, end);
+  return SumColumn(e.day, begin, end);
 }
 
 // Reads every column the report's kernels read, over a slice of the rows.

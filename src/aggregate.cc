@@ -242,10 +242,10 @@ class Kernel {
 
   // The day of an event if it is seen at the as-of time, else kNoDay.
   int32_t SeenDay(const EventColumn& col, size_t row) const {
-    return col.SeenBy(row, t_.as_of) ? col.day[row] : kNoDay;
+    return col.SeenDay(row, t_.as_of_day, t_.as_of);
   }
   bool Seen(const EventColumn& col, size_t row) const {
-    return col.SeenBy(row, t_.as_of);
+    return SeenDay(col, row) != kNoDay;
   }
 
   int32_t as_of_day() const { return t_.as_of_day; }

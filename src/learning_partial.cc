@@ -106,11 +106,11 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
     ++local[LocalKey{figure, type, name, directorate}][period];
   };
   auto seen_day = [&](const EventColumn& col, size_t r) {
-    return col.SeenBy(r, as_of) ? col.day[r] : kNoDay;
+    return col.SeenDay(r, as_of_day, as_of);
   };
 
   for (size_t r = begin; r < end; ++r) {
-    if (!t.received.SeenBy(r, as_of)) continue;  // not yet received at T
+    if (seen_day(t.received, r) == kNoDay) continue;  // not yet received at T
     const std::string& directorate = data.cells().directorate(t.cell[r]);
     const uint8_t type = t.type[r];
 
@@ -154,7 +154,7 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
 
     // Non-financial remedies go with the final internal response, as
     // remedy_pence does; never for a withdrawn complaint.
-    if (l.remedy_kinds[r] != 0 && !t.withdrawn.SeenBy(r, as_of)) {
+    if (l.remedy_kinds[r] != 0 && seen_day(t.withdrawn, r) == kNoDay) {
       const int32_t escalated = seen_day(t.s2_requested, r);
       const int32_t final_response = escalated != kNoDay
                                          ? seen_day(t.s2_responded, r)
@@ -169,7 +169,7 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
       }
     }
 
-    if (!t.ombudsman_decided.SeenBy(r, as_of)) continue;
+    if (seen_day(t.ombudsman_decided, r) == kNoDay) continue;
     for (uint32_t ri = l.recommendations_of_case[r];
          ri < l.recommendations_of_case[r + 1]; ++ri) {
       const int32_t due = l.recommendations.due[ri];

@@ -75,6 +75,18 @@ struct EventColumn {
   bool SeenBy(size_t row, int64_t as_of_seconds) const {
     return seen_from[row] <= as_of_seconds;
   }
+  // The day of the event if it is seen at the as-of time T (unix second
+  // `as_of_seconds`, on London day `as_of_day`), else kNoDay. The same as
+  // SeenBy, reading seen_from only for an event on T's own day: `day` is the
+  // London date of the instant seen_from holds, so an event of an earlier
+  // day is always seen and one of a later day never is. The report's kernels
+  // use this: it spares them half of the bytes of every event column.
+  int32_t SeenDay(size_t row, int32_t as_of_day, int64_t as_of_seconds) const {
+    const int32_t d = day[row];
+    if (d < as_of_day) return d;  // kNoDay too
+    if (d > as_of_day) return kNoDay;
+    return seen_from[row] <= as_of_seconds ? d : kNoDay;
+  }
 };
 
 struct CaseTable {

@@ -1,0 +1,79 @@
+#include "tellus/dataset.h"
+
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tellus/dates.h"
+#include "tellus/fields.h"
+
+namespace tellus {
+namespace {
+
+// SeenDay must agree with SeenBy for every event and every as-of time: it
+// only skips reading seen_from where the days alone decide.
+TEST(EventColumnTest, SeenDayAgreesWithSeenByAroundTheClockChanges) {
+  // Days around the spring and autumn changes of 2024 and an ordinary day.
+  const absl::CivilDay days[] = {
+      absl::CivilDay(2024, 3, 30),  absl::CivilDay(2024, 3, 31),
+      absl::CivilDay(2024, 4, 1),   absl::CivilDay(2024, 10, 26),
+      absl::CivilDay(2024, 10, 27), absl::CivilDay(2024, 10, 28),
+      absl::CivilDay(2024, 6, 15)};
+  EventColumn column;
+  std::vector<EventTime> events;
+  std::mt19937_64 rng(5);
+  for (const absl::CivilDay day : days) {
+    events.push_back(EventTime::OnDate(day));
+    for (int i = 0; i < 40; ++i) {
+      // Any second of the London day, and either side of its edges.
+      const absl::Time start = StartOfLondonDay(day);
+      const int64_t span =
+          absl::ToInt64Seconds(StartOfLondonDay(day + 1) - start) + 7200;
+      events.push_back(EventTime::At(
+          start + absl::Seconds(static_cast<int64_t>(rng() % span) - 3600)));
+    }
+  }
+  for (const EventTime& e : events) column.Append(e);
+  column.Append(std::nullopt);
+
+  size_t seen = 0, unseen = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const EventTime& around = events[rng() % events.size()];
+    const absl::Time as_of =
+        around.SeenFrom() +
+        absl::Seconds(static_cast<int64_t>(rng() % 7201) - 3600);
+    const int64_t as_of_seconds = absl::ToUnixSeconds(as_of);
+    const int32_t as_of_day = DayNumber(LondonDate(as_of));
+    for (size_t row = 0; row < column.day.size(); ++row) {
+      const int32_t expected =
+          column.SeenBy(row, as_of_seconds) ? column.day[row] : kNoDay;
+      ASSERT_EQ(column.SeenDay(row, as_of_day, as_of_seconds), expected)
+          << "row " << row << ", as of " << absl::FormatTime(as_of);
+      (expected == kNoDay ? unseen : seen) += 1;
+    }
+  }
+  EXPECT_GT(seen, 1000u);  // both answers are exercised
+  EXPECT_GT(unseen, 1000u);
+}
+
+TEST(EventColumnTest, AnAbsentEventIsNeverSeen) {
+  EventColumn column;
+  column.Append(std::nullopt);
+  EXPECT_EQ(column.SeenDay(0, DayNumber(absl::CivilDay(2100, 1, 1)),
+                           absl::ToUnixSeconds(absl::InfiniteFuture())),
+            kNoDay);
+}
+
+TEST(EventColumnTest, ADateIsSeenFromTheStartOfItsLondonDay) {
+  EventColumn column;
+  column.Append(EventTime::OnDate(absl::CivilDay(2024, 7, 1)));
+  const absl::Time start = StartOfLondonDay(absl::CivilDay(2024, 7, 1));
+  const int32_t day = DayNumber(absl::CivilDay(2024, 7, 1));
+  // 2024-06-30T23:00:00Z is midnight in London (BST).
+  EXPECT_EQ(start, absl::FromUnixSeconds(1719788400));
+  EXPECT_EQ(column.SeenDay(0, day, absl::ToUnixSeconds(start)), day);
+  EXPECT_EQ(column.SeenDay(0, day - 1, absl::ToUnixSeconds(start) - 1), kNoDay);
+}
+
+}  // namespace
+}  // namespace tellus
