@@ -37,6 +37,9 @@
 
 namespace {
 
+// Where the timed loop leaves a figure, so that no build is optimised away.
+volatile int benchmark_sink = 0;
+
 struct Options {
   std::string cases, interactions, period = "2023/24", as_of = "2024-06-30";
   std::string report_json, calendar, from, to;
@@ -176,15 +179,23 @@ int main(int argc, char** argv) {
     load_cpu.push_back(CpuMs() - cpu);
   }
   const tellus::v1::ReportSettings request = Request(o);
-  absl::StatusOr<tellus::v1::AnnualReport> report;
+  // As `tellus report` builds it: on an arena, freed with it (timed too).
   for (int rep = 0; rep < std::max(o.report_reps, 1); ++rep) {
     const double wall = WallMs(), cpu = CpuMs();
-    report = tellus::BuildReport(data, request, o.threads);
+    {
+      google::protobuf::Arena arena;
+      absl::StatusOr<tellus::v1::AnnualReport*> report =
+          tellus::BuildReport(data, request, arena, o.threads);
+      if (!report.ok()) return Fail(std::string(report.status().message()));
+      benchmark_sink = (*report)->metrics_size();
+    }
     report_wall.push_back(WallMs() - wall);
     report_cpu.push_back(CpuMs() - cpu);
-    if (!report.ok()) return Fail(std::string(report.status().message()));
   }
   if (!o.report_json.empty()) {
+    absl::StatusOr<tellus::v1::AnnualReport> report =
+        tellus::BuildReport(data, request, o.threads);
+    if (!report.ok()) return Fail(std::string(report.status().message()));
     auto json = tellus::RenderReport(*report, "json");
     if (!json.ok()) return Fail(std::string(json.status().message()));
     std::ofstream(o.report_json) << *json;

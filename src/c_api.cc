@@ -911,10 +911,12 @@ int tellus_report_build(void** out, size_t* out_size,
         rc != TELLUS_OK) {
       return rc;
     }
-    absl::StatusOr<tellus::v1::AnnualReport> report =
-        tellus::BuildReport(tellus::Unwrap(dataset)->data, request, threads);
+    // Serialized and dropped: built on an arena (report.h).
+    google::protobuf::Arena arena;
+    absl::StatusOr<tellus::v1::AnnualReport*> report = tellus::BuildReport(
+        tellus::Unwrap(dataset)->data, request, arena, threads);
     if (!report.ok()) return Fail(report.status());
-    return tellus::ReturnMessage(*report, out, out_size);
+    return tellus::ReturnMessage(**report, out, out_size);
   });
 }
 
@@ -1094,10 +1096,11 @@ int tellus_partial_report(void** out, size_t* out_size,
         rc != TELLUS_OK) {
       return rc;
     }
-    absl::StatusOr<tellus::v1::AnnualReport> report =
-        tellus::BuildReport(tellus::Unwrap(partial)->partial, request);
+    google::protobuf::Arena arena;
+    absl::StatusOr<tellus::v1::AnnualReport*> report =
+        tellus::BuildReport(tellus::Unwrap(partial)->partial, request, arena);
     if (!report.ok()) return Fail(report.status());
-    return tellus::ReturnMessage(*report, out, out_size);
+    return tellus::ReturnMessage(**report, out, out_size);
   });
 }
 

@@ -154,27 +154,23 @@ struct Publishing {
   bool suppress = false;
   int threshold = 4;
   bool Hides(int64_t n) const { return suppress && n >= 1 && n <= threshold; }
-  v1::Value Hidden() const {
-    v1::Value v;
+  void Hide(v1::Value& v) const {
     v.mutable_suppressed()->set_shown_as(absl::StrCat("<", threshold + 1));
-    return v;
   }
 };
 
-v1::Value CountValue(int64_t n, const Publishing& pub) {
-  if (pub.Hides(n)) return pub.Hidden();
-  v1::Value v;
+// Values are set in place, in the message that holds them (which may live
+// on an arena), rather than built apart and copied in.
+void SetCount(int64_t n, const Publishing& pub, v1::Value& v) {
+  if (pub.Hides(n)) return pub.Hide(v);
   v.set_count(n);
-  return v;
 }
 
-v1::Value RatioValue(int64_t numerator, int64_t denominator,
-                     const Publishing& pub) {
-  if (pub.Hides(numerator) || pub.Hides(denominator)) return pub.Hidden();
-  v1::Value v;
+void SetRatio(int64_t numerator, int64_t denominator, const Publishing& pub,
+              v1::Value& v) {
+  if (pub.Hides(numerator) || pub.Hides(denominator)) return pub.Hide(v);
   v.mutable_ratio()->set_numerator(numerator);
   v.mutable_ratio()->set_denominator(denominator);
-  return v;
 }
 
 v1::Change ChangeBetween(const v1::Value& current, const v1::Value& previous) {
@@ -198,23 +194,28 @@ v1::Change ChangeBetween(const v1::Value& current, const v1::Value& previous) {
   return change;
 }
 
-v1::Value ValueOf(const MetricDef& def, const Counters& c,
-                  const Publishing& pub) {
+void SetValueOf(const MetricDef& def, const Counters& c, const Publishing& pub,
+                v1::Value& v) {
   const int64_t numerator = Sum(c, def.numerator);
   if (auto sum = SumDenominator(def.key)) {
-    return RatioValue(numerator, Sum(c, *sum), pub);
+    return SetRatio(numerator, Sum(c, *sum), pub, v);
   }
-  if (def.denominator) return RatioValue(numerator, c[*def.denominator], pub);
-  return CountValue(numerator, pub);
+  if (def.denominator) {
+    return SetRatio(numerator, c[*def.denominator], pub, v);
+  }
+  SetCount(numerator, pub, v);
 }
 
-void AddMetric(absl::string_view key, v1::Value current, v1::Value previous,
+// Adds a metric whose values `set(value, period)` fills in (period 0 is P,
+// 1 the previous period), and the change between them.
+template <typename SetValue>
+void AddMetric(absl::string_view key, SetValue set,
                google::protobuf::RepeatedPtrField<v1::Metric>& out) {
   v1::Metric& m = *out.Add();
   m.set_key(std::string(key));
-  *m.mutable_change() = ChangeBetween(current, previous);
-  *m.mutable_current() = std::move(current);
-  *m.mutable_previous() = std::move(previous);
+  set(*m.mutable_current(), 0);
+  set(*m.mutable_previous(), 1);
+  *m.mutable_change() = ChangeBetween(m.current(), m.previous());
 }
 
 // Counters summed over a set of cells, for P and the previous period.
@@ -222,6 +223,14 @@ struct PeriodPair {
   Counters current{};
   Counters previous{};
 };
+
+// The values of a counter-based metric, for AddMetric.
+auto MetricValues(const MetricDef& def, const PeriodPair& sums,
+                  const Publishing& pub) {
+  return [&def, &sums, &pub](v1::Value& v, int period) {
+    SetValueOf(def, period == 0 ? sums.current : sums.previous, pub, v);
+  };
+}
 
 void AddInto(Counters& to, const Counters& from) {
   for (int i = 0; i < kCounterCount; ++i) to[i] += from[i];
@@ -232,8 +241,12 @@ void AddLearningMetric(const MetricDef& def, const LearningPartial& learning,
                        google::protobuf::RepeatedPtrField<v1::Metric>& out) {
   const learning_report::Figure figure{def.key, def.learning,
                                        def.learning_denominator};
-  AddMetric(def.key, learning_report::TotalValue(learning, figure, 0),
-            learning_report::TotalValue(learning, figure, 1), out);
+  AddMetric(
+      def.key,
+      [&](v1::Value& v, int period) {
+        v = learning_report::TotalValue(learning, figure, period);
+      },
+      out);
 }
 
 void FillMetrics(const PeriodPair& sums, Scope scope, const Publishing& pub,
@@ -242,8 +255,7 @@ void FillMetrics(const PeriodPair& sums, Scope scope, const Publishing& pub,
     if (scope == Scope::kEverywhere && def.scope == Scope::kTotalsOnly) {
       continue;
     }
-    AddMetric(def.key, ValueOf(def, sums.current, pub),
-              ValueOf(def, sums.previous, pub), out);
+    AddMetric(def.key, MetricValues(def, sums, pub), out);
   }
 }
 
@@ -284,8 +296,12 @@ const v1::Metric* FindMetric(
   return nullptr;
 }
 
-absl::StatusOr<v1::AnnualReport> BuildReport(
-    const PartialAggregate& merged, const v1::ReportSettings& request) {
+namespace {
+
+// BuildReport's work, into `report` wherever it lives (the heap or an arena).
+absl::Status BuildInto(const PartialAggregate& merged,
+                       const v1::ReportSettings& request,
+                       v1::AnnualReport& report) {
   const AggregationSettings& s = merged.settings();
   if (!request.period().empty() && request.period() != s.request.period()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -307,7 +323,6 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
   }
   const Publishing totals_pub;  // totals are never suppressed
 
-  v1::AnnualReport report;
   *report.mutable_period() = s.period.ToProto();
   *report.mutable_previous_period() = s.period.Previous().ToProto();
   // A Timestamp: whole seconds (floored) and the nanoseconds after them.
@@ -368,21 +383,19 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
       AddLearningMetric(def, merged.learning(), metrics);
       continue;
     }
-    AddMetric(def.key, ValueOf(def, totals.current, totals_pub),
-              ValueOf(def, totals.previous, totals_pub), metrics);
+    AddMetric(def.key, MetricValues(def, totals, totals_pub), metrics);
     if (def.key == "stage1_ack_on_time" && request.has_homes()) {
       const int64_t homes = request.homes();
+      auto per_1000_homes = [&](Counter counter) {
+        return [&, counter](v1::Value& v, int period) {
+          const Counters& c =
+              period == 0 ? landlord.current : landlord.previous;
+          SetRatio(c[counter] * 1000, homes, totals_pub, v);
+        };
+      };
       AddMetric("ch01_stage1_per_1000_homes",
-                RatioValue(landlord.current[kComplaintsReceived] * 1000, homes,
-                           totals_pub),
-                RatioValue(landlord.previous[kComplaintsReceived] * 1000, homes,
-                           totals_pub),
-                metrics);
-      AddMetric("ch01_stage2_per_1000_homes",
-                RatioValue(landlord.current[kStage2Received] * 1000, homes,
-                           totals_pub),
-                RatioValue(landlord.previous[kStage2Received] * 1000, homes,
-                           totals_pub),
+                per_1000_homes(kComplaintsReceived), metrics);
+      AddMetric("ch01_stage2_per_1000_homes", per_1000_homes(kStage2Received),
                 metrics);
     }
   }
@@ -391,8 +404,7 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
       AddLearningMetric(def, merged.learning(), metrics);
       continue;
     }
-    AddMetric(def.key, ValueOf(def, totals.current, totals_pub),
-              ValueOf(def, totals.previous, totals_pub), metrics);
+    AddMetric(def.key, MetricValues(def, totals, totals_pub), metrics);
   }
 
   for (const auto& [name, sums] : by_directorate) {
@@ -477,13 +489,29 @@ absl::StatusOr<v1::AnnualReport> BuildReport(
     v1::TopService& top = *report.add_top_services();
     top.set_directorate(*r.directorate);
     top.set_service(*r.service);
-    *top.mutable_complaints_received() =
-        CountValue(c[kComplaintsReceived], pub);
-    *top.mutable_upheld_rate() =
-        RatioValue(c[kResolvedUpheld], c[kResolved], pub);
-    *top.mutable_lessons_learnt_rate() =
-        RatioValue(c[kCohortWithLessons], c[kComplaintsReceived], pub);
+    SetCount(c[kComplaintsReceived], pub, *top.mutable_complaints_received());
+    SetRatio(c[kResolvedUpheld], c[kResolved], pub, *top.mutable_upheld_rate());
+    SetRatio(c[kCohortWithLessons], c[kComplaintsReceived], pub,
+             *top.mutable_lessons_learnt_rate());
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::AnnualReport> BuildReport(
+    const PartialAggregate& merged, const v1::ReportSettings& request) {
+  v1::AnnualReport report;
+  TELLUS_RETURN_IF_ERROR(BuildInto(merged, request, report));
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport*> BuildReport(const PartialAggregate& merged,
+                                              const v1::ReportSettings& request,
+                                              google::protobuf::Arena& arena) {
+  auto* report =
+      google::protobuf::Arena::CreateMessage<v1::AnnualReport>(&arena);
+  TELLUS_RETURN_IF_ERROR(BuildInto(merged, request, *report));
   return report;
 }
 
@@ -495,6 +523,17 @@ absl::StatusOr<v1::AnnualReport> BuildReport(const Dataset& data,
   TELLUS_ASSIGN_OR_RETURN(PartialAggregate merged,
                           Aggregate(data, settings, threads));
   return BuildReport(merged, request);
+}
+
+absl::StatusOr<v1::AnnualReport*> BuildReport(const Dataset& data,
+                                              const v1::ReportSettings& request,
+                                              google::protobuf::Arena& arena,
+                                              int threads, absl::Time now) {
+  TELLUS_ASSIGN_OR_RETURN(AggregationSettings settings,
+                          ResolveSettings(request, now));
+  TELLUS_ASSIGN_OR_RETURN(PartialAggregate merged,
+                          Aggregate(data, settings, threads));
+  return BuildReport(merged, request, arena);
 }
 
 }  // namespace tellus

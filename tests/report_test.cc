@@ -257,6 +257,39 @@ TEST(ReportTest, PublishSuppressesSmallBreakdownCellsButNeverTotals) {
             1);
 }
 
+TEST(ReportTest, OnAnArenaTheReportIsTheSame) {
+  const Dataset data = Fixture();
+  v1::ReportSettings plain = FixtureRequest();
+  v1::ReportSettings published = plain;
+  published.set_publish(true);
+  published.set_homes(2000);
+  published.add_landlord_directorates("Environment");
+  for (const v1::ReportSettings& request : {plain, published}) {
+    auto on_heap = BuildReport(data, request, 1);
+    ASSERT_TRUE(on_heap.ok()) << on_heap.status();
+    google::protobuf::Arena arena;
+    auto on_arena = BuildReport(data, request, arena, 1);
+    ASSERT_TRUE(on_arena.ok()) << on_arena.status();
+    EXPECT_EQ((*on_arena)->GetArena(), &arena);
+    EXPECT_EQ((*on_arena)->SerializeAsString(), on_heap->SerializeAsString())
+        << request.ShortDebugString();
+    // From a partial too, and its errors.
+    absl::StatusOr<AggregationSettings> settings =
+        ResolveSettings(request, absl::Now());
+    ASSERT_TRUE(settings.ok());
+    auto merged = Aggregate(data, *settings, 1);
+    ASSERT_TRUE(merged.ok());
+    auto from_partial = BuildReport(*merged, request, arena);
+    ASSERT_TRUE(from_partial.ok());
+    EXPECT_EQ((*from_partial)->SerializeAsString(),
+              on_heap->SerializeAsString());
+  }
+  v1::ReportSettings bad = plain;
+  bad.set_homes(-1);
+  google::protobuf::Arena arena;
+  EXPECT_FALSE(BuildReport(data, bad, arena, 1).ok());
+}
+
 TEST(ReportTest, AsOfBeforeThePeriodEndsIsAnError) {
   v1::ReportSettings r = FixtureRequest();
   r.set_as_of("2024-03-30");

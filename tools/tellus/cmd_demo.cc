@@ -117,9 +117,10 @@ absl::Status RunDemo(const DemoOptions& o) {
   request.set_as_of(FormatDate(profile.default_as_of));
   request.set_council("Sandwell (synthetic data)");
   request.set_publish(o.publish);
-  TELLUS_ASSIGN_OR_RETURN(v1::AnnualReport report,
-                          BuildReport(data, request, o.threads));
-  TELLUS_ASSIGN_OR_RETURN(std::string out, RenderReport(report, o.format));
+  google::protobuf::Arena arena;  // the report is rendered and dropped
+  TELLUS_ASSIGN_OR_RETURN(const v1::AnnualReport* report,
+                          BuildReport(data, request, arena, o.threads));
+  TELLUS_ASSIGN_OR_RETURN(std::string out, RenderReport(*report, o.format));
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();
 }

@@ -59,7 +59,9 @@ absl::Status RunReport(const ReportOptions& o) {
   // Check the request before a long import.
   TELLUS_ASSIGN_OR_RETURN(AggregationSettings settings,
                           ResolveSettings(request, now));
-  v1::AnnualReport report;
+  // The report is rendered and dropped: build it on an arena (report.h).
+  google::protobuf::Arena arena;
+  v1::AnnualReport* report = nullptr;
   if (o.stream) {
     if (!o.input.data_dir.empty()) {
       return absl::InvalidArgumentError(
@@ -68,13 +70,14 @@ absl::Status RunReport(const ReportOptions& o) {
     // Interactions are aggregated a chunk at a time as they are read.
     AggregatingSink sink(settings, o.chunk_rows);
     TELLUS_RETURN_IF_ERROR(ImportInto(o.input, sink));
-    TELLUS_ASSIGN_OR_RETURN(report,
-                            BuildReport(std::move(sink).Finish(), request));
+    TELLUS_ASSIGN_OR_RETURN(
+        report, BuildReport(std::move(sink).Finish(), request, arena));
   } else {
     TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(o.input));
-    TELLUS_ASSIGN_OR_RETURN(report, BuildReport(data, request, o.threads, now));
+    TELLUS_ASSIGN_OR_RETURN(report,
+                            BuildReport(data, request, arena, o.threads, now));
   }
-  TELLUS_ASSIGN_OR_RETURN(std::string out, RenderReport(report, o.format));
+  TELLUS_ASSIGN_OR_RETURN(std::string out, RenderReport(*report, o.format));
   std::fwrite(out.data(), 1, out.size(), stdout);
   return absl::OkStatus();
 }
