@@ -197,11 +197,14 @@ class RawRecord:
     line: int          # the physical line the record starts on
     text: str          # the record's text as read (without its line end)
     fields: list[str]
+    bad_quote: int | None = None  # index of a field with a stray quote
 
 
 def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
     """RFC 4180. Returns (header fields, header line, records). Lines are
-    counted at LF; a blank (or spaces-only) line is skipped."""
+    counted at LF; a blank (or spaces-only) line is skipped. A quote inside
+    an unquoted field, text after a closing quote or a quoted field left
+    open at the end of the file marks the record (RFC 4180 allows none)."""
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -211,10 +214,14 @@ def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
         start, start_line = i, line
         fields: list[str] = []
         cur: list[str] = []
-        quoted = False
+        quoted = False       # the record has a quoted field
         in_quotes = False
+        closed = False       # the current field's quotes have closed
+        bad = None
         while True:
             if i >= n:
+                if in_quotes and bad is None:
+                    bad = len(fields)
                 fields.append("".join(cur))
                 end = i
                 break
@@ -226,6 +233,7 @@ def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
                         i += 2
                         continue
                     in_quotes = False
+                    closed = True
                     i += 1
                     continue
                 if c == "\n":
@@ -233,15 +241,19 @@ def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
                 cur.append(c)
                 i += 1
                 continue
-            if c == '"' and not "".join(cur).strip():
-                in_quotes = True
-                quoted = True
-                cur = []
+            if c == '"':
+                if not closed and not "".join(cur).strip(" "):
+                    in_quotes = True
+                    quoted = True
+                    cur = []
+                elif bad is None:
+                    bad = len(fields)
                 i += 1
                 continue
             if c == ",":
                 fields.append("".join(cur))
                 cur = []
+                closed = False
                 i += 1
                 continue
             if c == "\n" or (c == "\r" and i + 1 < n and text[i + 1] == "\n"):
@@ -250,12 +262,16 @@ def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
                 i += 2 if c == "\r" else 1
                 line += 1
                 break
+            if closed and c != " " and bad is None:
+                bad = len(fields)
             cur.append(c)
             i += 1
         raw = text[start:end]
+        if raw.endswith("\n"):       # a quoted field open to the end
+            raw = raw[:-2] if raw.endswith("\r\n") else raw[:-1]
         if len(fields) == 1 and not quoted and not fields[0].strip(" \r"):
             continue  # a blank line
-        records.append(RawRecord(start_line, raw, fields))
+        records.append(RawRecord(start_line, raw, fields, bad))
     if not records:
         return [], 1, []
     header = records[0]
@@ -340,8 +356,10 @@ def _index(header: list[str], required) -> dict:
     idx = {}
     for i, h in enumerate(header):
         k = h.strip().lower()
-        if k not in idx:
-            idx[k] = i
+        if k in idx:
+            # the spec is silent; tellus refuses the file, and so do we
+            raise FileError(f"the header names {k} more than once")
+        idx[k] = i
     missing = [c for c in required if c not in idx]
     if missing:
         raise FileError(f"missing required column {missing[0]}")
@@ -471,6 +489,13 @@ def _history_faults(vals, p) -> list:
     return f
 
 
+def _count_cols(header, r: RawRecord) -> set:
+    cols = {""}
+    if r.bad_quote is not None and r.bad_quote < len(header):
+        cols.add(header[r.bad_quote].strip().lower())
+    return cols
+
+
 def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
                cases_name="cases.csv", interactions_name="interactions.csv"
                ) -> Dataset:
@@ -482,11 +507,14 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
         ds.read[cases_name] = len(recs)
         for r in recs:
             if len(r.fields) != len(header):
-                ds.rejects.append(Reject(cases_name, r.line, {""}, r.text,
+                ds.rejects.append(Reject(cases_name, r.line, _count_cols(header, r), r.text,
                                          "wrong number of fields"))
                 continue
             vals = {k: r.fields[i].strip(" ") for k, i in idx.items()}
             faults, p = _case_faults(vals)
+            if r.bad_quote is not None:
+                faults.insert(0, ({header[r.bad_quote].strip().lower(), ""},
+                                  "stray quote"))
             ref = vals.get("case_ref", "")
             if ref and ref in used:
                 faults.insert(0, ({"case_ref"}, "duplicate case_ref"))
@@ -513,11 +541,15 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
         ds.read[interactions_name] = len(recs)
         for r in recs:
             if len(r.fields) != len(header):
-                ds.rejects.append(Reject(interactions_name, r.line, {""},
-                                         r.text, "wrong number of fields"))
+                ds.rejects.append(Reject(interactions_name, r.line,
+                                         _count_cols(header, r), r.text,
+                                         "wrong number of fields"))
                 continue
             vals = {k: r.fields[i].strip(" ") for k, i in idx.items()}
             faults = []
+            if r.bad_quote is not None:
+                faults.append(({header[r.bad_quote].strip().lower(), ""},
+                               "stray quote"))
             for c in INTERACTION_REQUIRED:
                 if not vals.get(c):
                     faults.append(({c}, f"missing {c}"))
