@@ -30,6 +30,8 @@ def _value(v):
     if "ratio" in v:
         r = v["ratio"]
         return (int(r.get("numerator", 0)), int(r.get("denominator", 0)))
+    if "suppressed" in v:
+        return v["suppressed"].get("shown_as")
     if v == {}:
         return 0  # proto3 JSON may drop a zero count
     return ("?", json.dumps(v))
@@ -60,6 +62,8 @@ def run_cli(cli, sc: g.Scenario, work: Path):
     args = [cli, "report", "--cases", str(cases), "--interactions", str(inter),
             "--period", sc.period_arg, "--as-of", sc.as_of_arg,
             "--format", "json"]
+    if sc.publish:
+        args.append("--publish")
     if sc.fy_start_month != 4:
         args += ["--financial-year-start-month", str(sc.fy_start_month)]
     if sc.homes is not None:
@@ -82,6 +86,16 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
             diffs.append(f"the oracle refuses the file ({e}) but tellus "
                          f"imported it (rc {imp.returncode}, {rep.returncode})")
         return diffs
+
+    # --- the import's summary: read = accepted + rejected, per file ---
+    for name in (cname, iname):
+        read = ds.read.get(name, 0)
+        rej = sum(x.file == name for x in ds.rejects)
+        want_line = (f"{name}: {read} rows read, {read - rej} accepted, "
+                     f"{rej} rejected")
+        if want_line not in imp.stdout + imp.stderr:
+            diffs.append(f"import summary: expected {want_line!r} in "
+                         f"{(imp.stdout + imp.stderr)[:300]!r}")
 
     # --- rejects ---
     if rej_text is None:
@@ -132,8 +146,22 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
     if j.get("as_of") != _iso_z(t):
         diffs.append(f"as_of: tellus={j.get('as_of')!r} oracle={_iso_z(t)!r}")
 
-    def cmp_metrics(where, got_list, exp: dict):
+    def cmp_metrics(where, got_list, exp: dict, breakdown=False):
         got = _metrics(got_list)
+        if not (breakdown and sc.publish):
+            for m in got_list:
+                k = m["key"]
+                if k not in exp:
+                    continue
+                wc = o.change(*exp[k])
+                gc = m.get("change", {})
+                if set(wc) != set(gc) or any(
+                        abs(wc[x] - gc[x]) > 1e-9 * max(1, abs(wc[x]))
+                        for x in wc):
+                    diffs.append(f"{where} {k} change: tellus={gc} oracle={wc}"
+                                 f" (values {exp[k]})")
+        if breakdown and sc.publish:
+            exp = {k: (o.suppress(a), o.suppress(b)) for k, (a, b) in exp.items()}
         for k in sorted(set(got) | set(exp)):
             if k not in exp:
                 # keys the oracle does not model (e.g. other sections)
@@ -155,7 +183,7 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
         diffs.append(f"by_directorate listing: tellus={names} oracle={wnames}")
     else:
         for d, (name, m, svc) in zip(jd, want["by_directorate"]):
-            cmp_metrics(f"dir {name}", d.get("metrics", []), m)
+            cmp_metrics(f"dir {name}", d.get("metrics", []), m, True)
             if "services" in d:
                 snames = [s.get("service", "") for s in d["services"]]
                 if snames != list(svc):
@@ -164,7 +192,8 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
                 else:
                     for s in d["services"]:
                         cmp_metrics(f"dir {name} svc {s.get('service', '')!r}",
-                                    s.get("metrics", []), svc[s.get("service", "")])
+                                    s.get("metrics", []), svc[s.get("service", "")],
+                                    True)
     fy = [(p.get("period", {}).get("label"), p.get("period", {}).get("start"),
            p.get("period", {}).get("end"), int(p.get("stage1_received", 0)),
            int(p.get("stage2_received", 0))) for p in j.get("five_year", [])]
@@ -172,6 +201,15 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
            for p, a, b in want["five_year"]]
     if fy != wfy:
         diffs.append(f"five_year: tellus={fy} oracle={wfy}")
+    ts = [(x.get("directorate", ""), x.get("service", ""),
+           _value(x.get("complaints_received")), _value(x.get("upheld_rate")),
+           _value(x.get("lessons_learnt_rate"))) for x in j.get("top_services", [])]
+    wts = o.top_services(ds, sc.period, t)
+    if sc.publish:
+        wts = [(a, b, o.suppress(c), o.suppress(d), o.suppress(e))
+               for a, b, c, d, e in wts]
+    if ts != wts:
+        diffs.append(f"top_services: tellus={ts} oracle={wts}")
     jm = {m.get("month"): {c["key"]: int(c.get("count", 0))
                            for c in m.get("counts", [])}
           for m in j.get("monthly", [])}
@@ -209,7 +247,8 @@ def main():
         if d:
             bad += 1
             print(f"== seed {s}: {sc.period_arg} as-of {sc.as_of_arg!r} "
-                  f"homes={sc.homes} landlord={sc.landlord} fym={sc.fy_start_month}")
+                  f"homes={sc.homes} landlord={sc.landlord} fym={sc.fy_start_month} "
+                  f"publish={sc.publish}")
             for x in d:
                 print("  ", x)
     print(f"{len(seeds) - bad}/{len(seeds)} seeds agree")

@@ -30,6 +30,7 @@ class Scenario:
     homes: int | None = None
     landlord: list | None = None
     fy_start_month: int = 4
+    publish: bool = False
     notes: list = field(default_factory=list)
 
 
@@ -166,7 +167,15 @@ def choose_period(r: random.Random) -> tuple[str, o.Period, int]:
     return f"{s.isoformat()}..{e.isoformat()}", o.date_range(s, e), 4
 
 
+# A day many events are drawn to (the as-of day, in some data sets), so that
+# date-time events fall on either side of a date-time T.
+MAGNET: list = [None]
+
+
 def rand_day(r: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    m = MAGNET[0]
+    if m is not None and r.random() < 0.15:
+        return m - r.choice([0, 0, 1, 5, 20]) * DAY
     # weight towards holidays, month ends and DST days
     if r.random() < 0.15:
         cands = [d for y in range(lo.year, hi.year + 1)
@@ -178,6 +187,9 @@ def rand_day(r: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
 
 
 def after(r: random.Random, d: dt.date, maxdays=40) -> dt.date:
+    m = MAGNET[0]
+    if m is not None and m >= d and r.random() < 0.2:
+        return m
     k = r.random()
     if k < 0.15:
         return d
@@ -326,6 +338,8 @@ def generate(seed: int, n_cases: int = 60, n_inter: int = 120) -> Scenario:
         else:
             as_of_arg = local_text(r, tday)
     notes = []
+    MAGNET[0] = tday if r.random() < 0.35 else None
+    dt_share = 0.1 if MAGNET[0] is None else 0.4
 
     directorates = r.sample(DIRECTORATES, r.randrange(2, 6))
     rows = []
@@ -364,7 +378,7 @@ def generate(seed: int, n_cases: int = 60, n_inter: int = 120) -> Scenario:
                            "ombudsman_decision"):
                     row[c] = spell_enum(r, d)
                 else:
-                    if o.OPTIONS["event_datetimes"] and r.random() < 0.1:
+                    if o.OPTIONS["event_datetimes"] and r.random() < dt_share:
                         row[c] = spell_datetime(r, tricky_instant(r, d))
                     else:
                         row[c] = spell_date(r, d)
@@ -473,5 +487,6 @@ def generate(seed: int, n_cases: int = 60, n_inter: int = 120) -> Scenario:
         homes = r.choice([1, 999, 12000])
         if r.random() < 0.5:
             landlord = r.sample(directorates, r.randrange(1, len(directorates) + 1))
+    publish = r.random() < 0.25
     return Scenario(seed, cases, interactions, period_arg, p, as_of_arg,
-                    homes, landlord, fym, notes)
+                    homes, landlord, fym, publish, notes)

@@ -962,3 +962,49 @@ def report(ds: Dataset, p: Period, t: dt.datetime, homes=None,
         mf = figures(cases, inter, ds.cases, mp, t, learning=False)
         out["monthly"][label] = {k: mf[k] for k in COUNT_KEYS}
     return out
+
+
+# ---------------------------------------------------------------------------
+# Changes, top services, disclosure control
+
+
+def change(cur, prev) -> dict:
+    """{"relative": x, "percentage_points": y}, each only when defined."""
+    out = {}
+    if isinstance(cur, int):
+        if prev:
+            out["relative"] = (cur - prev) / prev
+        return out
+    (cn, cd), (pn, pd) = cur, prev
+    if cd and pd:
+        c, p = cn / cd, pn / pd
+        out["percentage_points"] = (c - p) * 100
+        if p:
+            out["relative"] = (c - p) / p
+    return out
+
+
+def top_services(ds: Dataset, p: Period, t, n: int = 10) -> list:
+    """(directorate, service, complaints_received, upheld_rate,
+    lessons_learnt_rate) ranked by complaints received in P; ties by the
+    bytes of directorate then service (the spec names no tie order)."""
+    rows = []
+    cases = list(ds.cases.values())
+    for d in ds.directorates:
+        for s in {c.service for c in cases if c.directorate == d}:
+            cs = [c for c in cases if c.directorate == d and c.service == s]
+            f = figures(cs, [], ds.cases, p, t, learning=False)
+            if f["complaints_received"]:
+                rows.append((d, s, f["complaints_received"], f["upheld_rate"],
+                             f["lessons_learnt_rate"]))
+    rows.sort(key=lambda r: (-r[2], r[0].encode(), r[1].encode()))
+    return rows[:n]
+
+
+def suppress(v, threshold: int = 4):
+    """A breakdown cell under disclosure control: a count of 1..threshold
+    reads "<5"; a ratio with such a numerator or denominator is suppressed."""
+    if isinstance(v, int):
+        return "<5" if 1 <= v <= threshold else v
+    n, d = v
+    return "<5" if 1 <= n <= threshold or 1 <= d <= threshold else v
