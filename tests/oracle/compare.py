@@ -196,8 +196,11 @@ def compare(cli, sc: g.Scenario, work: Path) -> list[str]:
                                     True)
     fy = [(p.get("period", {}).get("label"), p.get("period", {}).get("start"),
            p.get("period", {}).get("end"), int(p.get("stage1_received", 0)),
-           int(p.get("stage2_received", 0))) for p in j.get("five_year", [])]
-    wfy = [(p.label, p.start.isoformat(), p.end.isoformat(), a, b)
+           int(p.get("stage2_received", 0)),
+           (int(p.get("escalation_rate", {}).get("numerator", -1)),
+            int(p.get("escalation_rate", {}).get("denominator", -1))))
+          for p in j.get("five_year", [])]
+    wfy = [(p.label, p.start.isoformat(), p.end.isoformat(), a, b, (b, a))
            for p, a, b in want["five_year"]]
     if fy != wfy:
         diffs.append(f"five_year: tellus={fy} oracle={wfy}")

@@ -356,7 +356,7 @@ def _index(header: list[str], required) -> dict:
     idx = {}
     for i, h in enumerate(header):
         k = h.strip().lower()
-        if k in idx:
+        if k in idx and k:
             # the spec is silent; tellus refuses the file, and so do we
             raise FileError(f"the header names {k} more than once")
         idx[k] = i
