@@ -72,7 +72,8 @@ def run_cli(cli, sc: g.Scenario, work: Path):
         for d in sc.landlord:
             args += ["--landlord-directorates", d]
     rep = subprocess.run(args, capture_output=True, text=True)
-    rej_text = rejects.read_bytes().decode() if rejects.exists() else None
+    rej_text = (rejects.read_bytes().decode("utf-8", "surrogateescape")
+                if rejects.exists() else None)
     return imp, rep, rej_text, str(cases), str(inter)
 
 

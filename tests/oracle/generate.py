@@ -137,7 +137,7 @@ def write_csv(r: random.Random, header: list[str], rows: list[list[str]],
     text = eol.join(out) + (eol if r.random() < 0.8 else "")
     if r.random() < 0.1:
         text += eol + "  " + eol
-    return (("\ufeff" if bom else "") + text).encode()
+    return (("\ufeff" if bom else "") + text).encode("utf-8", "surrogateescape")
 
 
 def header_spelling(r: random.Random, name: str) -> str:
@@ -403,6 +403,9 @@ def generate(seed: int, n_cases: int = 60, n_inter: int = 120) -> Scenario:
             row["type"] = "grumble"
         row["notes"] = r.choice(["", "free text, with comma", "line one\nline two",
                                  'quote "inside"', "cr\r\nlf", "  spaced  "])
+        if r.random() < 0.015:  # a byte that is not UTF-8
+            c = r.choice(["directorate", "notes", "service", "case_ref"])
+            row[c] = row.get(c, "") + "\udcff"
         rows.append(row)
 
     extra = ["notes"]

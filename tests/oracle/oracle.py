@@ -205,7 +205,9 @@ def read_csv(data: bytes) -> tuple[list[str], int, list[RawRecord]]:
     counted at LF; a blank (or spaces-only) line is skipped. A quote inside
     an unquoted field, text after a closing quote or a quoted field left
     open at the end of the file marks the record (RFC 4180 allows none)."""
-    text = data.decode("utf-8")
+    # invalid UTF-8 survives as lone surrogates, so that the row holding it
+    # can be rejected with its text kept
+    text = data.decode("utf-8", "surrogateescape")
     if text.startswith("\ufeff"):
         text = text[1:]
     records: list[RawRecord] = []
@@ -352,14 +354,15 @@ class FileError(Exception):
     pass
 
 
-def _index(header: list[str], required) -> dict:
+def _index(header: list[str], required, known) -> dict:
     idx = {}
     for i, h in enumerate(header):
         k = h.strip().lower()
-        if k in idx and k:
-            # the spec is silent; tellus refuses the file, and so do we
+        if k in idx and k in known:
+            # The spec is silent; tellus refuses the file when a known
+            # column is named twice (unknown ones may share a name).
             raise FileError(f"the header names {k} more than once")
-        idx[k] = i
+        idx.setdefault(k, i)
     missing = [c for c in required if c not in idx]
     if missing:
         raise FileError(f"missing required column {missing[0]}")
@@ -489,6 +492,16 @@ def _history_faults(vals, p) -> list:
     return f
 
 
+def _utf8_faults(header, r: RawRecord, known) -> list:
+    """A known column's value that is not UTF-8 (the spec says UTF-8) is a
+    bad value. An unknown column is "never validated, never an error", so
+    bytes that are not UTF-8 there leave the row accepted."""
+    return [({header[i].strip().lower(), ""}, "not UTF-8")
+            for i, f in enumerate(r.fields)
+            if header[i].strip().lower() in known
+            and any("\udc80" <= ch <= "\udcff" for ch in f)]
+
+
 def _count_cols(header, r: RawRecord) -> set:
     cols = {""}
     if r.bad_quote is not None and r.bad_quote < len(header):
@@ -502,7 +515,7 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
     ds = Dataset()
     if cases_bytes is not None:
         header, _, recs = read_csv(cases_bytes)
-        idx = _index(header, CASE_REQUIRED)
+        idx = _index(header, CASE_REQUIRED, CASE_COLUMNS)
         used = set()
         ds.read[cases_name] = len(recs)
         for r in recs:
@@ -512,6 +525,7 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
                 continue
             vals = {k: r.fields[i].strip(" ") for k, i in idx.items()}
             faults, p = _case_faults(vals)
+            faults[:0] = _utf8_faults(header, r, CASE_COLUMNS)
             if r.bad_quote is not None:
                 faults.insert(0, ({header[r.bad_quote].strip().lower(), ""},
                                   "stray quote"))
@@ -536,7 +550,7 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
             ds.directorates.add(vals["directorate"])
     if interactions_bytes is not None:
         header, _, recs = read_csv(interactions_bytes)
-        idx = _index(header, INTERACTION_REQUIRED)
+        idx = _index(header, INTERACTION_REQUIRED, INTERACTION_COLUMNS)
         used = set()
         ds.read[interactions_name] = len(recs)
         for r in recs:
@@ -546,7 +560,7 @@ def import_csv(cases_bytes: bytes | None, interactions_bytes: bytes | None,
                                          "wrong number of fields"))
                 continue
             vals = {k: r.fields[i].strip(" ") for k, i in idx.items()}
-            faults = []
+            faults = _utf8_faults(header, r, INTERACTION_COLUMNS)
             if r.bad_quote is not None:
                 faults.append(({header[r.bad_quote].strip().lower(), ""},
                                "stray quote"))
