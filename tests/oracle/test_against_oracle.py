@@ -138,3 +138,15 @@ def test_cli_import_edges_match_the_oracle(cli, tmp_path, name, rows):
                            o.financial_year(2023), "2024-06-30")
     diffs = compare.compare(cli, sc, tmp_path)
     assert not diffs, name + ":\n" + "\n".join(diffs)
+
+
+def test_cli_bytes_that_are_not_utf8_match_the_oracle(cli, tmp_path):
+    # in a known column the row is rejected; in an unknown one it is kept
+    cases = (b"case_ref,type,received,directorate,notes\n"
+             b"A,complaint,2023-05-02,Hous\xffing,\n"
+             b"B,complaint,2023-05-02,Housing,caf\xe9\n"
+             b"C\xc3,complaint,2023-05-02,Housing,\n")
+    sc = generate.Scenario(0, cases, b"interaction_id,at,channel,kind\n",
+                           "2023/24", o.financial_year(2023), "2024-06-30")
+    diffs = compare.compare(cli, sc, tmp_path)
+    assert not diffs, "\n".join(diffs)
