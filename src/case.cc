@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "tellus/learning_rules.h"
 #include "tellus/lesson_actions.h"
 #include "tellus/status_macros.h"
@@ -68,6 +70,15 @@ absl::string_view OutcomeName(v1::Outcome outcome) {
     default:
       return "no outcome";
   }
+}
+
+// The decision as cases.csv spells it ("upheld_satisfactory_remedy"), not
+// the proto enum's name: a rejects file's reason is read by council staff.
+std::string DecisionValue(v1::OmbudsmanDecision decision) {
+  std::string name = v1::OmbudsmanDecision_Name(decision);
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "OMBUDSMAN_DECISION_")) return name;
+  return absl::AsciiStrToLower(rest);
 }
 
 absl::string_view BodyName(v1::OmbudsmanBody body) {
@@ -475,10 +486,9 @@ std::string EventName(const v1::Event& event) {
       return absl::StrCat(BodyName(event.ombudsman_referral().body()),
                           " referral");
     case v1::Event::kOmbudsmanDecided:
-      return absl::StrCat(
-          "Ombudsman decision '",
-          v1::OmbudsmanDecision_Name(event.ombudsman_decided().decision()),
-          "'");
+      return absl::StrCat("Ombudsman decision '",
+                          DecisionValue(event.ombudsman_decided().decision()),
+                          "'");
     case v1::Event::kLessonLearnt:
       return "Lessons Learnt record";
     case v1::Event::kRemedy:

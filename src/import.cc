@@ -338,8 +338,9 @@ std::optional<RowError> CaseRowParser::Parse(
       if (!value(col).empty()) {
         return Error(
             name(col), "not_for_type",
-            absl::StrCat("a ", NormalizeEnum(value(type_)), " carries no ",
-                         name(col), " (only complaints do)"));
+            absl::StrCat(*type == v1::CASE_TYPE_ENQUIRY ? "an enquiry"
+                                                          : "a compliment",
+                         " carries no ", name(col), " (only complaints do)"));
       }
     }
   }

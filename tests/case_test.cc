@@ -225,7 +225,7 @@ TEST(FoldCaseRulesTest, WithdrawalOnlyWhileSomethingIsPending) {
 TEST(FoldCaseRulesTest, OmbudsmanDecisionRules) {
   EXPECT_EQ(FoldError(CaseBuilder().Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023,
                                            9, 1)),
-            "case CMP-1: Ombudsman decision 'OMBUDSMAN_DECISION_UPHELD' on "
+            "case CMP-1: Ombudsman decision 'upheld' on "
             "2023-09-01 has no Ombudsman referral before it");
   EXPECT_THAT(FoldError(CaseBuilder()
                             .Decide(v1::OMBUDSMAN_DECISION_UPHELD, 2023, 9, 1)

@@ -332,7 +332,7 @@ TEST(ImportCasesTest, HistoriesTheStateMachineRefuses) {
              {"ombudsman_received", "2023-09-01"},
              {"ombudsman_decision", "upheld"},
              {"ombudsman_decided", "2023-08-01"}},
-            "case C-1: Ombudsman decision 'OMBUDSMAN_DECISION_UPHELD' on "
+            "case C-1: Ombudsman decision 'upheld' on "
             "2023-08-01 precedes the Ombudsman referral on 2023-09-01"},
        }) {
     const Reject r = OnlyReject(Row(c.values));
@@ -372,6 +372,8 @@ TEST(ImportCasesTest, ComplimentsAndEnquiriesCarryOnlyTheirColumns) {
             "a compliment carries no s1_acknowledged (only complaints do)");
   r = OnlyReject(Row({{"type", "enquiry"}, {"remedy_amount", "10"}}));
   EXPECT_EQ(r.column, "remedy_amount");
+  EXPECT_EQ(r.reason,
+            "an enquiry carries no remedy_amount (only complaints do)");
   r = OnlyReject(Row({{"type", "enquiry"}, {"lessons_learnt", "2023-06-01"}}));
   EXPECT_EQ(r.column, "lessons_learnt");
   ExpectAccepted(Row({{"type", "compliment"},

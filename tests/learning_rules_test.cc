@@ -150,7 +150,7 @@ TEST(RecommendationRulesTest, DueAndCompliedNotBeforeTheDecision) {
   v1::Case early = decided();
   AddRecommendations(early, {{absl::CivilDay(2023, 5, 1), std::nullopt}});
   EXPECT_EQ(FoldError(early),
-            "case C-9: Ombudsman decision 'OMBUDSMAN_DECISION_UPHELD' on "
+            "case C-9: Ombudsman decision 'upheld' on "
             "2023-06-01 has recommendation 1 (recommendation 1) due on "
             "2023-05-01, before the decision");
 
