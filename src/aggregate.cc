@@ -330,6 +330,17 @@ absl::StatusOr<AggregationSettings> ResolveSettings(
     TELLUS_ASSIGN_OR_RETURN(Region region, ParseRegion(request.region()));
     s.calendar = Calendar::ForRegion(region);
   }
+  if (!request.holidays_json().empty()) {
+    absl::StatusOr<Calendar> calendar = Calendar::FromGovUkJson(
+        request.holidays_json(), s.calendar.region(),
+        request.replace_holidays() ? HolidayMerge::kReplace
+                                   : HolidayMerge::kExtend);
+    if (!calendar.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bank holidays: ", calendar.status().message()));
+    }
+    s.calendar = *calendar;
+  }
   if (request.has_policy()) {
     TELLUS_ASSIGN_OR_RETURN(s.policy, PolicyFromProto(request.policy()));
   }
@@ -633,12 +644,19 @@ std::string MergeKey(const AggregationSettings& s) {
   key.set_financial_year_start_month(s.financial_year_start_month);
   *key.mutable_policy() = PolicyToProto(s.policy);
   key.set_region(std::string(RegionName(s.calendar.region())));
+  key.set_holidays_json(s.request.holidays_json());
+  key.set_replace_holidays(s.request.replace_holidays());
   return key.SerializeAsString();
 }
 
 std::string DescribeSettings(const AggregationSettings& s) {
-  return absl::StrCat("period ", s.period.Label(), ", as of ",
-                      s.request.as_of(), ", ", RegionName(s.calendar.region()));
+  return absl::StrCat(
+      "period ", s.period.Label(), ", as of ", s.request.as_of(), ", ",
+      RegionName(s.calendar.region()),
+      s.request.holidays_json().empty()
+          ? ""
+          : (s.request.replace_holidays() ? ", holidays replaced from a file"
+                                          : ", holidays added from a file"));
 }
 
 }  // namespace
@@ -677,6 +695,8 @@ v1::PartialAggregate PartialAggregate::ToProto() const {
   s.set_financial_year_start_month(settings_.financial_year_start_month);
   *s.mutable_policy() = PolicyToProto(settings_.policy);
   s.set_region(std::string(RegionName(settings_.calendar.region())));
+  s.set_holidays_json(settings_.request.holidays_json());
+  s.set_replace_holidays(settings_.request.replace_holidays());
   for (absl::string_view name : kCounterNames)
     out.add_counters(std::string(name));
   for (size_t cell = 0; cell < names_.size(); ++cell) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "learning_report.h"
+#include "sha256.h"
 #include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
@@ -338,6 +339,15 @@ absl::Status BuildInto(const PartialAggregate& merged,
   settings.set_financial_year_start_month(s.financial_year_start_month);
   *settings.mutable_policy() = s.request.policy();
   settings.set_region(s.request.region());
+  // The holidays file the figures were computed with: its digest, not its
+  // text (tens of kilobytes in every report otherwise).
+  settings.clear_holidays_json();
+  settings.set_replace_holidays(s.request.replace_holidays());
+  settings.set_holidays_sha256(
+      s.request.holidays_json().empty()
+          ? ""
+          : sha256_internal::ToHex(
+                sha256_internal::Sha256Of(s.request.holidays_json())));
   if (settings.suppression_threshold() == 0) {
     settings.set_suppression_threshold(pub.threshold);
   }

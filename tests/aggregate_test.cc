@@ -271,6 +271,33 @@ TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
               ::testing::HasSubstr("different settings"));
 }
 
+TEST(AggregateTest, PartialsOfDifferentHolidaysDoNotMergeAndKeepThem) {
+  v1::ReportSettings with_file = Request();
+  with_file.set_holidays_json(
+      R"({"england-and-wales": {"events": [{"title": "Made-up day", )"
+      R"("date": "2023-06-07"}]}})");
+  auto settings = ResolveSettings(with_file, absl::Now());
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  EXPECT_TRUE(settings->calendar.IsHoliday(absl::CivilDay(2023, 6, 7)));
+  PartialAggregate a(Settings());
+  PartialAggregate b(*settings);
+  const absl::Status s = a.Merge(b);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("holidays added from a file"));
+  // A serialized partial keeps the holidays it was computed with.
+  auto back = PartialAggregate::FromProto(b.ToProto());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->settings().calendar.IsHoliday(absl::CivilDay(2023, 6, 7)));
+  EXPECT_TRUE(b.Merge(*back).ok());
+  // A malformed file is an error that says so.
+  with_file.set_holidays_json("{");
+  auto bad = ResolveSettings(with_file, absl::Now());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              ::testing::HasSubstr("bank holidays: "));
+}
+
 TEST(AggregateTest, MalformedSerializedPartialsAreRefused) {
   PartialAggregate p(Settings());
   const Dataset data = RandomDataset(3, 50, 100);

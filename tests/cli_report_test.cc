@@ -129,4 +129,72 @@ TEST(CliReportTest, GenerateListsItsProfiles) {
   EXPECT_THAT(run.output, HasSubstr("sandwell-2023-24"));
 }
 
+// A GOV.UK holidays file moves the working-day deadlines: complaint A,
+// received Monday 5 June 2023, is due an acknowledgement by Monday 12 June
+// (5 working days) and was acknowledged on Tuesday 13 June: late. With a
+// (made-up) holiday on Wednesday 7 June added, the due date is 13 June and
+// the acknowledgement is on time.
+TEST(CliReportTest, HolidaysFileMovesTheDeadlines) {
+  const std::string dir = TempDir("holidays");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/cases.csv")
+      << "case_ref,type,received,directorate,s1_acknowledged\n"
+         "A,complaint,2023-06-05,Housing,2023-06-13\n";
+  std::ofstream(dir + "/interactions.csv")
+      << "interaction_id,at,channel,kind\n";
+  std::ofstream(dir + "/holidays.json")
+      << R"({"england-and-wales": {"division": "england-and-wales", )"
+         R"("events": [{"title": "Made-up day", "date": "2023-06-07"}]}})";
+  const std::string input =
+      " --cases '" + dir + "/cases.csv' --interactions '" + dir +
+      "/interactions.csv'" +
+      " --period 2023/24 --as-of 2024-06-30 --format json";
+  auto ack_on_time = [](const tellus::v1::AnnualReport& r) {
+    const tellus::v1::Metric* m =
+        tellus::FindMetric(r.metrics(), "stage1_ack_on_time");
+    return m ? m->current().ratio().numerator() : -1;
+  };
+
+  const CommandResult built_in = RunTellus("report" + input);
+  ASSERT_EQ(built_in.exit_code, 0) << built_in.output;
+  const tellus::v1::AnnualReport plain = ParseReport(built_in.output);
+  EXPECT_EQ(ack_on_time(plain), 0);
+  EXPECT_EQ(plain.settings().holidays_sha256(), "");
+
+  const CommandResult with_file =
+      RunTellus("report" + input + " --holidays '" + dir + "/holidays.json'");
+  ASSERT_EQ(with_file.exit_code, 0) << with_file.output;
+  const tellus::v1::AnnualReport added = ParseReport(with_file.output);
+  EXPECT_EQ(ack_on_time(added), 1);
+  // The report names the file by its digest, not by its text.
+  EXPECT_EQ(added.settings().holidays_json(), "");
+  EXPECT_EQ(added.settings().holidays_sha256().size(), 64u);
+  EXPECT_FALSE(added.settings().replace_holidays());
+
+  // Replacing 2023's holidays with the file's one day keeps it on time.
+  const CommandResult replaced = RunTellus("report" + input + " --holidays '" +
+                                           dir + "/holidays.json' --replace");
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_EQ(ack_on_time(ParseReport(replaced.output)), 1);
+  EXPECT_TRUE(ParseReport(replaced.output).settings().replace_holidays());
+}
+
+TEST(CliReportTest, HolidaysFileErrorsNameTheProblem) {
+  const std::string dir = TempDir("holidays-bad");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bad.json") << R"({"england-and-wales": )";
+  const std::string args = "report " + kInput + " --period 2023/24";
+  const CommandResult missing =
+      RunTellus(args + " --holidays '" + dir + "/none.json'", true);
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.output, HasSubstr("cannot read bank holidays file"));
+  const CommandResult malformed =
+      RunTellus(args + " --holidays '" + dir + "/bad.json'", true);
+  EXPECT_NE(malformed.exit_code, 0);
+  EXPECT_THAT(malformed.output, HasSubstr("bank holidays: "));
+  const CommandResult replace_alone = RunTellus(args + " --replace", true);
+  EXPECT_NE(replace_alone.exit_code, 0);
+  EXPECT_THAT(replace_alone.output, HasSubstr("--holidays"));
+}
+
 }  // namespace

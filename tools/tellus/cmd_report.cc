@@ -30,6 +30,8 @@ struct ReportOptions {
   bool publish = false;
   std::string council;
   std::string region = "england-and-wales";
+  std::string holidays_file;
+  bool replace_holidays = false;
   int financial_year_start_month = 4;
 };
 
@@ -56,6 +58,11 @@ absl::Status RunReport(const ReportOptions& o) {
   request.set_council(o.council);
   request.set_region(o.region);
   request.set_financial_year_start_month(o.financial_year_start_month);
+  if (!o.holidays_file.empty()) {
+    TELLUS_ASSIGN_OR_RETURN(*request.mutable_holidays_json(),
+                            ReadHolidaysFile(o.holidays_file));
+    request.set_replace_holidays(o.replace_holidays);
+  }
   // Check the request before a long import.
   TELLUS_ASSIGN_OR_RETURN(AggregationSettings settings,
                           ResolveSettings(request, now));
@@ -123,6 +130,14 @@ void AddReportCommand(CLI::App& app) {
                   "bank holidays: england-and-wales, scotland or "
                   "northern-ireland")
       ->capture_default_str();
+  CLI::Option* holidays = cmd->add_option(
+      "--holidays", options->holidays_file,
+      "GOV.UK bank-holidays.json: its holidays (of --region) are added to the "
+      "built-in ones for the working-day deadlines");
+  cmd->add_flag("--replace", options->replace_holidays,
+                "with --holidays: the file's holidays replace the built-in "
+                "ones for every year it lists")
+      ->needs(holidays);
   cmd->add_option("--financial-year-start-month",
                   options->financial_year_start_month,
                   "first month of the financial year")

@@ -51,22 +51,11 @@ void AddCalendarOptions(CLI::App& command, CalendarOptions& options) {
       ->needs(holidays);
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read bank holidays file ", path));
-  }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
 absl::StatusOr<Calendar> LoadCalendar(const CalendarOptions& options) {
   absl::StatusOr<Region> region = ParseRegion(options.region);
   if (!region.ok()) return region.status();
   if (options.holidays_file.empty()) return Calendar::ForRegion(*region);
-  absl::StatusOr<std::string> json = ReadFile(options.holidays_file);
+  absl::StatusOr<std::string> json = ReadHolidaysFile(options.holidays_file);
   if (!json.ok()) return json.status();
   absl::StatusOr<Calendar> calendar = Calendar::FromGovUkJson(
       *json, *region,

@@ -21,6 +21,10 @@ int ExitCode();
 // Sets the exit status without a message (e.g. 1 when rows were rejected).
 void SetExitCode(int code);
 
+// The text of a GOV.UK bank-holidays.json file (--holidays); NotFound,
+// naming the file, when it cannot be read.
+absl::StatusOr<std::string> ReadHolidaysFile(const std::string& path);
+
 void AddWorkdaysCommands(CLI::App& app);  // workdays add|holidays, due
 void AddReportCommand(CLI::App& app);     // report
 void AddValidateCommand(CLI::App& app);   // validate

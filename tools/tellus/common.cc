@@ -1,4 +1,6 @@
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -20,5 +22,16 @@ void Fail(absl::string_view command, const absl::Status& status) {
 int ExitCode() { return exit_code; }
 
 void SetExitCode(int code) { exit_code = code; }
+
+absl::StatusOr<std::string> ReadHolidaysFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read bank holidays file ", path));
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
 
 }  // namespace tellus::cli
