@@ -96,6 +96,42 @@ BENCHMARK(BM_ImportInteractionsToDataset)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// The cases file alone into a Dataset (45 or 450 thousand cases: each
+// parsed into a message and folded by the case state machine).
+void BM_ImportCasesToDataset(benchmark::State& state) {
+  const std::string* dir = DataDir(state.range(0));
+  if (dir == nullptr) return state.SkipWithError("cannot write the data");
+  ImportOptions options;
+  options.threads = static_cast<int>(state.range(1));
+  int64_t rows = 0;
+  double cpu_ms = 0;
+  for (auto _ : state) {
+    const double cpu = CpuMs();
+    auto sink = std::make_unique<DatasetSink>();
+    Importer importer(*sink, nullptr, options);
+    if (!importer.ImportCases(*dir + "/cases.csv").ok()) {
+      return state.SkipWithError("import failed");
+    }
+    Dataset data = std::move(*sink).Build();
+    benchmark::DoNotOptimize(data.cases().size());
+    rows += importer.summary().cases.read;
+    state.PauseTiming();
+    cpu_ms += CpuMs() - cpu;
+    { Dataset discard = std::move(data); }
+    sink.reset();
+    state.ResumeTiming();
+  }
+  state.counters["rows_per_second"] = benchmark::Counter(
+      static_cast<double>(rows), benchmark::Counter::kIsRate);
+  state.counters["cpu_ms"] =
+      benchmark::Counter(cpu_ms, benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_ImportCasesToDataset)
+    ->ArgNames({"interactions", "threads"})
+    ->ArgsProduct({{1'500'000, 15'000'000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 // Both files into a Dataset, as `tellus report --cases --interactions`
 // loads them (rows: interactions and cases).
 void BM_ImportBothFiles(benchmark::State& state) {

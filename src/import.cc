@@ -15,6 +15,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/arena.h"
 #include "id_set.h"
 #include "tellus/fields.h"
 #include "tellus/status_macros.h"
@@ -985,9 +986,13 @@ struct InteractionChunk {
 // The same for ImportCasesInParallel: its accepted cases are kept whole.
 struct CaseChunk {
   ChunkBounds bounds;
+  // The part's messages, freed at once (and made without a lock or a free
+  // across threads).
+  std::unique_ptr<google::protobuf::Arena> arena =
+      std::make_unique<google::protobuf::Arena>();
   struct Accepted {
     int64_t line;
-    v1::Case c;
+    v1::Case* c;  // on `arena`
     CaseState state;
   };
   std::vector<Accepted> accepted;
@@ -1036,7 +1041,7 @@ void Importer::ReadCaseChunk(const std::string& path, const CsvHeader& header,
                              const CaseRowParser& parser,
                              CaseChunk& chunk) const {
   absl::flat_hash_set<std::string> seen;
-  v1::Case c;
+  v1::Case* c = nullptr;
   CaseState state;
   ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
     auto reject = [&](RowError error) {
@@ -1050,11 +1055,15 @@ void Importer::ReadCaseChunk(const std::string& path, const CsvHeader& header,
       if (!seen.emplace(ref).second) return reject(DuplicateRef(ref));
       chunk.refs.emplace_back(ref);
     }
-    if (auto bad = parser.Parse(record.fields, c, state)) {
-      return reject(*std::move(bad));
+    if (c == nullptr) {
+      c = google::protobuf::Arena::CreateMessage<v1::Case>(chunk.arena.get());
+    }
+    if (auto bad = parser.Parse(record.fields, *c, state)) {
+      return reject(*std::move(bad));  // `c` is used again
     }
     chunk.accepted.push_back(
-        CaseChunk::Accepted{record.line, std::move(c), std::move(state)});
+        CaseChunk::Accepted{record.line, c, std::move(state)});
+    c = nullptr;
   });
 }
 
@@ -1167,10 +1176,10 @@ absl::Status Importer::ImportCasesInParallel(const std::string& path,
           RejectRow(file, r.line + lines, r.record, std::move(r.error)));
     }
     for (CaseChunk::Accepted& a : chunk.accepted) {
-      a.c.mutable_source()->set_file(display_name);
-      a.c.mutable_source()->set_line(a.line + lines);
-      TELLUS_RETURN_IF_ERROR(sink_.OnCase(a.c, a.state));
-      case_refs_accepted_.insert(a.c.ref());
+      a.c->mutable_source()->set_file(display_name);
+      a.c->mutable_source()->set_line(a.line + lines);
+      TELLUS_RETURN_IF_ERROR(sink_.OnCase(*a.c, a.state));
+      case_refs_accepted_.insert(a.c->ref());
       ++file.accepted;
     }
     ReportProgress(options_, display_name, read_before, file.read);
