@@ -156,12 +156,22 @@ void DatasetBuilder::AddInteraction(absl::CivilDay day,
                                     absl::string_view service,
                                     v1::InteractionKind kind,
                                     absl::string_view case_ref) {
+  AddInteraction(day, directorate, service, kind, case_ref,
+                 case_ref.empty() ? std::nullopt : data_.FindCase(case_ref));
+}
+
+void DatasetBuilder::AddInteraction(absl::CivilDay day,
+                                    absl::string_view directorate,
+                                    absl::string_view service,
+                                    v1::InteractionKind kind,
+                                    absl::string_view case_ref,
+                                    std::optional<uint32_t> found) {
   InteractionTable& t = data_.interactions_;
   const uint32_t row = static_cast<uint32_t>(t.day.size());
   t.day.push_back(DayNumber(day));
   t.cell.push_back(data_.cells_.Intern(directorate, service, cell_key_));
   if (case_ref.empty()) return;
-  if (auto found = data_.FindCase(case_ref)) {
+  if (found) {
     t.linked_row.push_back(row);
     t.linked_case.push_back(static_cast<int32_t>(*found));
     t.linked_kind.push_back(static_cast<uint8_t>(kind));

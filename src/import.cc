@@ -565,6 +565,7 @@ std::optional<RowError> InteractionRowParser::Parse(
 
 Importer::Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options)
     : sink_(sink),
+      builder_(sink.dataset_builder()),
       rejects_(rejects),
       options_(std::move(options)),
       interaction_ids_seen_(std::make_unique<IdSet>()) {}
@@ -789,6 +790,34 @@ absl::Status Importer::ImportCases(CsvReader& reader,
                   std::numeric_limits<int64_t>::max(), nullptr);
 }
 
+absl::Status Importer::AcceptCase(const v1::Case& c, const CaseState& state) {
+  if (builder_ == nullptr) {
+    TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
+    case_refs_accepted_.insert(c.ref());
+    return absl::OkStatus();
+  }
+  // The builder's row is the record of the case (no set of references
+  // beside it): AcceptedHere.
+  const uint32_t row = static_cast<uint32_t>(builder_->cases());
+  TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
+  if (!own_case_rows_.empty() && own_case_rows_.back().second == row) {
+    ++own_case_rows_.back().second;
+  } else {
+    own_case_rows_.emplace_back(row, row + 1);
+  }
+  return absl::OkStatus();
+}
+
+bool Importer::AcceptedHere(absl::string_view ref,
+                            std::optional<uint32_t> case_row) const {
+  if (builder_ == nullptr) return case_refs_accepted_.contains(ref);
+  if (!case_row) return false;
+  for (const auto& [first, end] : own_case_rows_) {
+    if (*case_row >= first && *case_row < end) return true;
+  }
+  return false;
+}
+
 absl::Status Importer::CaseRows(CsvReader& reader, const CsvHeader& header,
                                 const CaseRowParser& parser,
                                 const std::string& display_name, int64_t stop,
@@ -832,8 +861,7 @@ absl::Status Importer::CaseRows(CsvReader& reader, const CsvHeader& header,
     }
     c.mutable_source()->set_file(display_name);
     c.mutable_source()->set_line(record.line);
-    TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
-    case_refs_accepted_.insert(c.ref());
+    TELLUS_RETURN_IF_ERROR(AcceptCase(c, state));
     ++file.accepted;
   }
   return absl::OkStatus();
@@ -893,9 +921,22 @@ absl::Status Importer::InteractionRows(CsvReader& reader,
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
       continue;
     }
+    if (builder_ != nullptr) {  // straight into the columns
+      std::optional<uint32_t> case_row;
+      if (!row.case_ref.empty()) {
+        case_row = builder_->FindCase(row.case_ref);
+        if (!AcceptedHere(row.case_ref, case_row)) {
+          ++summary_.unlinked_interactions;
+        }
+      }
+      builder_->AddInteraction(row.at.date, row.directorate, row.service,
+                               row.kind, row.case_ref, case_row);
+      ++file.accepted;
+      continue;
+    }
     row.file = display_name;
     row.line = record.line;
-    if (!row.case_ref.empty() && !case_refs_accepted_.contains(row.case_ref)) {
+    if (!row.case_ref.empty() && !AcceptedHere(row.case_ref, std::nullopt)) {
       ++summary_.unlinked_interactions;
     }
     TELLUS_RETURN_IF_ERROR(sink_.OnInteractionRow(row, scratch));
@@ -1005,10 +1046,6 @@ void Importer::ReadInteractionChunk(const std::string& path,
                                     InteractionRowParser parser,
                                     const DatasetBuilder& builder,
                                     InteractionChunk& chunk) const {
-  // The builder holds exactly the cases this importer accepted (it added
-  // them all, and no other did): one lookup tells both whether the row is
-  // linked and whether it is counted unlinked.
-  const bool one_lookup = builder.cases() == case_refs_accepted_.size();
   IdSet seen;
   InteractionRow row;
   ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
@@ -1026,10 +1063,7 @@ void Importer::ReadInteractionChunk(const std::string& path,
     std::optional<uint32_t> case_row;
     if (!row.case_ref.empty()) {
       case_row = builder.FindCase(row.case_ref);
-      if (one_lookup ? !case_row.has_value()
-                     : !case_refs_accepted_.contains(row.case_ref)) {
-        ++chunk.unlinked;
-      }
+      if (!AcceptedHere(row.case_ref, case_row)) ++chunk.unlinked;
     }
     chunk.block.Add(row.at.date, row.directorate, row.service, row.kind,
                     row.case_ref, case_row);
@@ -1178,8 +1212,7 @@ absl::Status Importer::ImportCasesInParallel(const std::string& path,
     for (CaseChunk::Accepted& a : chunk.accepted) {
       a.c->mutable_source()->set_file(display_name);
       a.c->mutable_source()->set_line(a.line + lines);
-      TELLUS_RETURN_IF_ERROR(sink_.OnCase(*a.c, a.state));
-      case_refs_accepted_.insert(a.c->ref());
+      TELLUS_RETURN_IF_ERROR(AcceptCase(*a.c, a.state));
       ++file.accepted;
     }
     ReportProgress(options_, display_name, read_before, file.read);

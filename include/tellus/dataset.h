@@ -184,6 +184,11 @@ class DatasetBuilder {
   void AddInteraction(absl::CivilDay day, absl::string_view directorate,
                       absl::string_view service, v1::InteractionKind kind,
                       absl::string_view case_ref);
+  // The same with the case `case_ref` names already looked up (FindCase).
+  void AddInteraction(absl::CivilDay day, absl::string_view directorate,
+                      absl::string_view service, v1::InteractionKind kind,
+                      absl::string_view case_ref,
+                      std::optional<uint32_t> case_row);
 
   // Validates a contact restriction (restriction.h) and adds it; fails on
   // an id already added.

@@ -278,6 +278,12 @@ class Importer {
                         const CaseRowParser& parser,
                         const std::string& display_name, int64_t stop,
                         Position* next);
+  // Hands an accepted case to the sink and records it as accepted.
+  absl::Status AcceptCase(const v1::Case& c, const CaseState& state);
+  // Whether `ref` names a case accepted by this importer; `case_row` is
+  // the builder's row of the case `ref` names (with a DatasetSink).
+  bool AcceptedHere(absl::string_view ref,
+                    std::optional<uint32_t> case_row) const;
   // Threads to read a file on (ImportOptions::threads; 1 for a sink other
   // than a DatasetSink).
   int Threads() const;
@@ -298,11 +304,15 @@ class Importer {
                             InteractionChunk& chunk) const;
 
   ImportSink& sink_;
+  DatasetBuilder* builder_;  // the sink's, when it is a DatasetSink
   RejectSink* rejects_;
   ImportOptions options_;
   ImportSummary summary_;
-  absl::flat_hash_set<std::string> case_refs_seen_;      // any row's case_ref
-  absl::flat_hash_set<std::string> case_refs_accepted_;  // accepted cases
+  absl::flat_hash_set<std::string> case_refs_seen_;  // any row's case_ref
+  // The cases accepted: their references, or with a DatasetSink the
+  // builder's rows that hold them ([first, end) ranges).
+  absl::flat_hash_set<std::string> case_refs_accepted_;
+  std::vector<std::pair<uint32_t, uint32_t>> own_case_rows_;
   // Interaction ids seen (a bitmap for numbered ids; see id_set.h).
   std::unique_ptr<IdSet> interaction_ids_seen_;
 };
