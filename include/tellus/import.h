@@ -223,12 +223,15 @@ class InteractionRowParser {
 struct ImportOptions {
   // Called now and then with the rows read so far (progress on a terminal).
   std::function<void(absl::string_view file, int64_t rows)> progress;
-  // Threads to read an interactions file on, when it is read from a path
-  // into a DatasetSink; 0: one per core. The file is cut into as many parts
-  // at record boundaries, each part parsed and validated on its own thread
-  // and the parts joined in file order, so that the data set, the rejects
-  // (their order included) and the summary are those of a one-thread
-  // import. Any other sink, and a reader, are read on one thread.
+  // Threads to read a cases or interactions file on, when it is read from
+  // a path into a DatasetSink; 0: one per core. The file is cut into as
+  // many parts just after line ends, each part parsed and validated on its
+  // own thread and the parts joined in file order, so that the data set,
+  // the rejects (their order included), the summary and the progress calls
+  // are those of a one-thread import. A part that turns out to begin inside
+  // a record, or to name an id or case_ref an earlier part used, is read
+  // again on this thread (correct, slower). Any other sink, and a reader,
+  // are read on one thread.
   int threads = 1;
 };
 
