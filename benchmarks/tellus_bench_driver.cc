@@ -10,7 +10,8 @@
 //   tellus_bench_driver --calendar FILE --from 2017-01-01 --to 2027-12-31
 //   tellus_bench_driver --stream --cases ... --interactions ...
 //
-// Prints one JSON object on stdout: the times in milliseconds (wall and
+// --threads is the threads of both the load (ImportOptions::threads) and the
+// report. Prints one JSON object on stdout: the times in milliseconds (wall and
 // process CPU), rows and the columns' bytes. --calendar writes the working
 // days of England and Wales as CSV (day,working), the table the SQL peers
 // do working-day arithmetic with. --stream times the streamed report
@@ -170,7 +171,9 @@ int main(int argc, char** argv) {
     data = tellus::Dataset();
     const double wall = WallMs(), cpu = CpuMs();
     tellus::DatasetSink sink;
-    tellus::Importer importer(sink, nullptr);
+    tellus::ImportOptions import_options;
+    import_options.threads = o.threads;
+    tellus::Importer importer(sink, nullptr, import_options);
     absl::Status status = importer.ImportCases(o.cases);
     if (status.ok()) status = importer.ImportInteractions(o.interactions);
     if (!status.ok()) return Fail(std::string(status.message()));

@@ -114,6 +114,7 @@ struct CsvReader::State {
   size_t capacity = 0;
   size_t begin = 0;
   size_t end = 0;
+  int64_t input_offset = 0;  // the input offset of buf[0]
   bool eof = false;
   bool started = false;  // the byte-order mark has been dealt with
 
@@ -143,6 +144,7 @@ struct CsvReader::State {
       std::memcpy(new_buf.get(), buf.get() + begin, end - begin);
     }
     end -= begin;
+    input_offset += static_cast<int64_t>(begin);
     begin = 0;
     buf = std::move(new_buf);
     scratch.reset(new char[new_capacity]);
@@ -157,6 +159,7 @@ struct CsvReader::State {
     if (begin > 0) {
       std::memmove(buf.get(), buf.get() + begin, end - begin);
       end -= begin;
+      input_offset += static_cast<int64_t>(begin);
       begin = 0;
       quote_known = false;
     }
@@ -243,6 +246,8 @@ Parse CsvReader::State::ParseRecord(CsvRecord& out) {
   const char* line_end = nl;
   if (line_end > p && line_end[-1] == '\r') --line_end;
   out.line = line;
+  out.offset = input_offset + static_cast<int64_t>(begin);
+  out.unclosed_quote = false;
   out.raw = absl::string_view(p, line_end - p);
   out.error = {};
   out.error_field = -1;
@@ -376,6 +381,8 @@ Parse CsvReader::State::ParseQuoted(CsvRecord& out) {
   }
 
   out.line = line;
+  out.offset = input_offset + static_cast<int64_t>(begin);
+  out.unclosed_quote = false;
   out.raw = absl::string_view(p, line_end - p);
   lines_read = line + std::count(p, line_end, '\n');
   line = lines_read + 1;
@@ -400,6 +407,8 @@ Parse CsvReader::State::UnclosedQuote(CsvRecord& out, const char* s) {
   out.error_field = static_cast<int>(out.fields.size());
   out.fields.emplace_back(s + 1, line_end - (s + 1));
   out.line = line;
+  out.offset = input_offset + static_cast<int64_t>(begin);
+  out.unclosed_quote = true;
   out.raw = absl::string_view(p, line_end - p);
   lines_read = line + std::count(p, line_end, '\n');
   line = lines_read + 1;
@@ -464,6 +473,33 @@ absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
   return CsvReader(std::move(state));
 }
 
+absl::StatusOr<CsvReader> CsvReader::OpenFileAt(
+    const std::string& path, int64_t offset, int64_t first_line,
+    const CsvReaderOptions& options) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat("cannot open ", path, ": ", std::strerror(error)));
+  }
+  if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    const int error = errno;
+    ::close(fd);
+    return absl::Status(
+        absl::ErrnoToStatusCode(error),
+        absl::StrCat("cannot seek in ", path, ": ", std::strerror(error)));
+  }
+  auto state = std::make_unique<State>();
+  state->source = std::make_unique<FileSource>(fd, path);
+  state->options = options;
+  state->started = true;  // mid-file: no byte-order mark
+  state->input_offset = offset;
+  state->line = first_line;
+  state->lines_read = first_line - 1;
+  return CsvReader(std::move(state));
+}
+
 CsvReader CsvReader::FromString(std::string data,
                                 const CsvReaderOptions& options) {
   auto state = std::make_unique<State>();
@@ -488,6 +524,9 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& out) {
 
 int64_t CsvReader::lines_read() const { return state_->lines_read; }
 int64_t CsvReader::blank_lines() const { return state_->blank_lines; }
+int64_t CsvReader::offset() const {
+  return state_->input_offset + static_cast<int64_t>(state_->begin);
+}
 
 absl::StatusOr<CsvHeader> CsvHeader::Create(
     absl::Span<const absl::string_view> names) {

@@ -156,12 +156,22 @@ void DatasetBuilder::AddInteraction(absl::CivilDay day,
                                     absl::string_view service,
                                     v1::InteractionKind kind,
                                     absl::string_view case_ref) {
+  AddInteraction(day, directorate, service, kind, case_ref,
+                 case_ref.empty() ? std::nullopt : data_.FindCase(case_ref));
+}
+
+void DatasetBuilder::AddInteraction(absl::CivilDay day,
+                                    absl::string_view directorate,
+                                    absl::string_view service,
+                                    v1::InteractionKind kind,
+                                    absl::string_view case_ref,
+                                    std::optional<uint32_t> found) {
   InteractionTable& t = data_.interactions_;
   const uint32_t row = static_cast<uint32_t>(t.day.size());
   t.day.push_back(DayNumber(day));
   t.cell.push_back(data_.cells_.Intern(directorate, service, cell_key_));
   if (case_ref.empty()) return;
-  if (auto found = data_.FindCase(case_ref)) {
+  if (found) {
     t.linked_row.push_back(row);
     t.linked_case.push_back(static_cast<int32_t>(*found));
     t.linked_kind.push_back(static_cast<uint8_t>(kind));
@@ -169,6 +179,59 @@ void DatasetBuilder::AddInteraction(absl::CivilDay day,
     pending_links_.push_back(
         {row, static_cast<uint8_t>(kind), std::string(case_ref)});
   }
+}
+
+void InteractionBlock::Add(absl::CivilDay day, absl::string_view directorate,
+                           absl::string_view service, v1::InteractionKind kind,
+                           absl::string_view case_ref,
+                           std::optional<uint32_t> case_row) {
+  const uint32_t row = static_cast<uint32_t>(day_.size());
+  day_.push_back(DayNumber(day));
+  cell_.push_back(cells_.Intern(directorate, service, cell_key_));
+  if (case_ref.empty()) return;
+  if (case_row) {
+    linked_row_.push_back(row);
+    linked_case_.push_back(static_cast<int32_t>(*case_row));
+    linked_kind_.push_back(static_cast<uint8_t>(kind));
+  } else {
+    pending_.push_back(
+        {row, static_cast<uint8_t>(kind), std::string(case_ref)});
+  }
+}
+
+void InteractionBlock::Reserve(size_t rows) {
+  day_.reserve(rows);
+  cell_.reserve(rows);
+}
+
+void DatasetBuilder::AppendInteractions(InteractionBlock& block) {
+  // The block's cells in the order its rows first named them: the order
+  // AddInteraction would have met them in.
+  std::vector<uint32_t> cell_of(block.cells_.size(), 0);
+  for (uint32_t c = 1; c < block.cells_.size(); ++c) {
+    cell_of[c] = data_.cells_.Intern(block.cells_.directorate(c),
+                                     block.cells_.service(c), cell_key_);
+  }
+  InteractionTable& t = data_.interactions_;
+  const uint32_t base = static_cast<uint32_t>(t.day.size());
+  t.day.insert(t.day.end(), block.day_.begin(), block.day_.end());
+  const size_t old_cells = t.cell.size();
+  t.cell.resize(old_cells + block.cell_.size());
+  uint32_t* out = t.cell.data() + old_cells;
+  for (size_t i = 0; i < block.cell_.size(); ++i) {
+    out[i] = cell_of[block.cell_[i]];
+  }
+  for (size_t i = 0; i < block.linked_row_.size(); ++i) {
+    t.linked_row.push_back(base + block.linked_row_[i]);
+  }
+  t.linked_case.insert(t.linked_case.end(), block.linked_case_.begin(),
+                       block.linked_case_.end());
+  t.linked_kind.insert(t.linked_kind.end(), block.linked_kind_.begin(),
+                       block.linked_kind_.end());
+  for (InteractionBlock::Pending& p : block.pending_) {
+    pending_links_.push_back({base + p.row, p.kind, std::move(p.case_ref)});
+  }
+  block = InteractionBlock();
 }
 
 void DatasetBuilder::Reserve(size_t cases, size_t interactions) {

@@ -28,10 +28,18 @@
 
 namespace tellus {
 
+class IdLog;
+
 class IdSet {
  public:
   // Adds `id`; false when it was already in the set.
   bool Insert(absl::string_view id);
+
+  // Whether any id of `log` is in the set.
+  bool ContainsAny(const IdLog& log) const;
+  // Adds every id of `log`, as Insert would one by one (a parallel import's
+  // chunk joining the ids of the chunks before it).
+  void InsertAll(const IdLog& log);
 
   // Bytes held (the bitmap pages and the hash set's slots), for tests.
   size_t MemoryBytes() const;
@@ -56,6 +64,8 @@ class IdSet {
   };
 
   Group* FindGroup(absl::string_view prefix, int digits);
+  const Group* FindGroupIfAny(absl::string_view prefix, int digits) const;
+  bool ContainsHashed(absl::string_view id) const;
   // The bits of `page` in `group`, made if allowed; null when the id is to
   // be hashed instead.
   uint64_t* PageOf(Group& group, uint64_t page);
@@ -64,6 +74,41 @@ class IdSet {
   std::vector<std::unique_ptr<Group>> groups_;
   Group* last_group_ = nullptr;
   absl::flat_hash_set<std::pair<uint64_t, uint64_t>> hashed_;
+};
+
+// The new ids of one part of a file, in the order they came, kept so that
+// an IdSet can be checked against them and take them in bulk: numbered ids
+// as runs of consecutive numbers (a chunk of a numbered export is one run),
+// any other as the two hashes IdSet keeps for it.
+//
+//   IdLog log;            // beside the chunk's own IdSet
+//   if (chunk_ids.Insert(id)) log.Add(id);
+//   ...
+//   if (!all.ContainsAny(log)) all.InsertAll(log);
+class IdLog {
+ public:
+  // Records `id` (one not recorded before).
+  void Add(absl::string_view id);
+  bool empty() const { return runs_.empty() && hashed_.empty(); }
+
+ private:
+  friend class IdSet;
+  struct Group {
+    std::string prefix;
+    int digits = 0;
+  };
+  struct Run {
+    uint32_t group;
+    uint32_t count;
+    uint64_t first;
+  };
+  uint32_t GroupOf(absl::string_view prefix, int digits);
+
+  std::vector<Group> groups_;
+  absl::flat_hash_map<std::string, uint32_t> group_index_;  // prefix, width
+  uint32_t last_group_ = ~uint32_t{0};
+  std::vector<Run> runs_;
+  std::vector<std::pair<uint64_t, uint64_t>> hashed_;
 };
 
 }  // namespace tellus

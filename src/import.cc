@@ -1,12 +1,21 @@
 #include "tellus/import.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <thread>
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/arena.h"
 #include "id_set.h"
 #include "tellus/fields.h"
 #include "tellus/status_macros.h"
@@ -557,6 +566,7 @@ std::optional<RowError> InteractionRowParser::Parse(
 
 Importer::Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options)
     : sink_(sink),
+      builder_(sink.dataset_builder()),
       rejects_(rejects),
       options_(std::move(options)),
       interaction_ids_seen_(std::make_unique<IdSet>()) {}
@@ -565,16 +575,21 @@ Importer::~Importer() = default;
 
 absl::Status Importer::RejectRow(FileSummary& file, const CsvRecord& record,
                                  RowError error) {
+  return RejectRow(file, record.line, record.raw, std::move(error));
+}
+
+absl::Status Importer::RejectRow(FileSummary& file, int64_t line,
+                                 absl::string_view record, RowError error) {
   ++file.rejected;
   ++file.rejected_by_rule[error.rule];
   if (rejects_ == nullptr) return absl::OkStatus();
   Reject r;
   r.file = file.file;
-  r.line = record.line;
+  r.line = line;
   r.column = std::move(error.column);
   r.rule = std::move(error.rule);
   r.reason = std::move(error.reason);
-  r.record = std::string(record.raw);
+  r.record = std::string(record);
   return rejects_->OnReject(r);
 }
 
@@ -628,6 +643,88 @@ std::optional<RowError> CheckShape(const CsvRecord& record,
   return std::nullopt;
 }
 
+RowError DuplicateRef(absl::string_view ref) {
+  return RowError{
+      "case_ref", "duplicate_case_ref",
+      absl::StrCat("case_ref ", ref, " is already used by an earlier row")};
+}
+
+RowError DuplicateId(absl::string_view id) {
+  return RowError{"interaction_id", "duplicate_interaction_id",
+                  absl::StrCat("interaction_id ", id,
+                               " is already used by an earlier row")};
+}
+
+// More threads than this read no faster (and each holds a part's columns).
+constexpr int kMaxThreads = 64;
+
+// Cuts the rows of a file (from `data`, where a record starts) into
+// `parts` parts of about the same size, each beginning just after an LF:
+// the offsets where the parts begin, then the file's size. With
+// `count_quotes`, only after an LF with an even number of quotes between
+// `data` and it (outside any quoted field, if the quotes are well formed).
+// Where no such LF follows a cut, the part begins at the end (and is
+// empty).
+absl::StatusOr<std::vector<int64_t>> SplitAtLines(const std::string& path,
+                                                  int64_t data, int parts,
+                                                  bool count_quotes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot be read (", std::strerror(errno), ")"));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot be read (", std::strerror(errno), ")"));
+  }
+  const int64_t size = std::max<int64_t>(st.st_size, data);
+  std::vector<int64_t> starts = {data};
+  std::vector<char> buffer(size_t{1} << 20);
+  int64_t pos = data;  // bytes before `pos` are scanned
+  bool odd = false;    // an odd number of quotes before `pos`
+  for (int k = 1; k < parts; ++k) {
+    const int64_t cut = data + (size - data) * k / parts - 1;
+    int64_t start = size;
+    if (pos < cut) pos = count_quotes ? pos : cut;
+    while (pos < size) {
+      const ssize_t got = ::pread(fd, buffer.data(),
+                                  static_cast<size_t>(std::min<int64_t>(
+                                      static_cast<int64_t>(buffer.size()),
+                                      pos < cut ? cut - pos : size - pos)),
+                                  pos);
+      if (got <= 0) break;
+      const char* p = buffer.data();
+      const char* e = p + got;
+      if (pos < cut) {  // only counting quotes before the cut
+        odd ^= std::count(p, e, '"') % 2 != 0;
+        pos += got;
+        continue;
+      }
+      const char* lf = nullptr;
+      for (const char* q = p; q < e; ++q) {
+        if (*q == '"') {
+          odd = count_quotes && !odd;
+        } else if (*q == '\n' && !odd) {
+          lf = q;
+          break;
+        }
+      }
+      if (lf != nullptr) {
+        start = pos + (lf - p) + 1;
+        pos = start;
+        break;
+      }
+      pos += got;
+    }
+    starts.push_back(std::max(start, starts.back()));
+  }
+  ::close(fd);
+  starts.push_back(size);
+  return starts;
+}
+
 absl::StatusOr<CsvReader> Open(const std::string& path) {
   auto reader = CsvReader::OpenFile(path);
   if (!reader.ok()) {
@@ -637,18 +734,47 @@ absl::StatusOr<CsvReader> Open(const std::string& path) {
   return reader;
 }
 
+absl::StatusOr<CsvReader> OpenAt(const std::string& path,
+                                 const Importer::Position& at) {
+  auto reader = CsvReader::OpenFileAt(path, at.offset, at.line);
+  if (!reader.ok()) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot be read (",
+                                            reader.status().message(), ")"));
+  }
+  return reader;
+}
+
 }  // namespace
+
+int Importer::Threads() const {
+  if (sink_.dataset_builder() == nullptr) return 1;
+  int threads = options_.threads;
+  if (threads <= 0) {
+    threads =
+        std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  return std::min(threads, kMaxThreads);
+}
 
 absl::Status Importer::ImportCases(const std::string& path,
                                    const std::string& display_name) {
+  const std::string& name = display_name.empty() ? path : display_name;
+  if (const int threads = Threads(); threads > 1) {
+    return ImportCasesInParallel(path, name, threads);
+  }
   TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
-  return ImportCases(reader, display_name.empty() ? path : display_name);
+  return ImportCases(reader, name);
 }
 
 absl::Status Importer::ImportInteractions(const std::string& path,
                                           const std::string& display_name) {
+  const std::string& name = display_name.empty() ? path : display_name;
+  if (const int threads = Threads(); threads > 1) {
+    return ImportInteractionsInParallel(path, name, *sink_.dataset_builder(),
+                                        threads);
+  }
   TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
-  return ImportInteractions(reader, display_name.empty() ? path : display_name);
+  return ImportInteractions(reader, name);
 }
 
 absl::Status Importer::ImportCases(CsvReader& reader,
@@ -661,6 +787,43 @@ absl::Status Importer::ImportCases(CsvReader& reader,
     return absl::InvalidArgumentError(
         absl::StrCat(display_name, ": ", parser.status().message()));
   }
+  return CaseRows(reader, header, *parser, display_name,
+                  std::numeric_limits<int64_t>::max(), nullptr);
+}
+
+absl::Status Importer::AcceptCase(const v1::Case& c, const CaseState& state) {
+  if (builder_ == nullptr) {
+    TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
+    case_refs_accepted_.insert(c.ref());
+    return absl::OkStatus();
+  }
+  // The builder's row is the record of the case (no set of references
+  // beside it): AcceptedHere.
+  const uint32_t row = static_cast<uint32_t>(builder_->cases());
+  TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
+  if (!own_case_rows_.empty() && own_case_rows_.back().second == row) {
+    ++own_case_rows_.back().second;
+  } else {
+    own_case_rows_.emplace_back(row, row + 1);
+  }
+  return absl::OkStatus();
+}
+
+bool Importer::AcceptedHere(absl::string_view ref,
+                            std::optional<uint32_t> case_row) const {
+  if (builder_ == nullptr) return case_refs_accepted_.contains(ref);
+  if (!case_row) return false;
+  for (const auto& [first, end] : own_case_rows_) {
+    if (*case_row >= first && *case_row < end) return true;
+  }
+  return false;
+}
+
+absl::Status Importer::CaseRows(CsvReader& reader, const CsvHeader& header,
+                                const CaseRowParser& parser,
+                                const std::string& display_name, int64_t stop,
+                                Position* next) {
+  FileSummary& file = summary_.cases;
   CsvRecord record;
   v1::Case c;
   CaseState state;
@@ -670,7 +833,14 @@ absl::Status Importer::ImportCases(CsvReader& reader,
       return absl::InvalidArgumentError(
           absl::StrCat(display_name, ": ", more.status().message()));
     }
-    if (!*more) break;
+    if (!*more) {
+      if (next != nullptr) *next = {reader.offset(), reader.lines_read() + 1};
+      break;
+    }
+    if (record.offset >= stop) {
+      *next = {record.offset, record.line};
+      break;
+    }
     ++file.read;
     if (options_.progress && file.read % kProgressEvery == 0) {
       options_.progress(display_name, file.read);
@@ -681,23 +851,18 @@ absl::Status Importer::ImportCases(CsvReader& reader,
     }
     // A reference is used by any row that names it, accepted or not.
     const absl::string_view ref =
-        TrimSpaces(record.fields[parser->ref_column()]);
+        TrimSpaces(record.fields[parser.ref_column()]);
     if (!ref.empty() && !case_refs_seen_.emplace(ref).second) {
-      TELLUS_RETURN_IF_ERROR(RejectRow(
-          file, record,
-          RowError{"case_ref", "duplicate_case_ref",
-                   absl::StrCat("case_ref ", ref,
-                                " is already used by an earlier row")}));
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, DuplicateRef(ref)));
       continue;
     }
-    if (auto bad = parser->Parse(record.fields, c, state)) {
+    if (auto bad = parser.Parse(record.fields, c, state)) {
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
       continue;
     }
     c.mutable_source()->set_file(display_name);
     c.mutable_source()->set_line(record.line);
-    TELLUS_RETURN_IF_ERROR(sink_.OnCase(c, state));
-    case_refs_accepted_.insert(c.ref());
+    TELLUS_RETURN_IF_ERROR(AcceptCase(c, state));
     ++file.accepted;
   }
   return absl::OkStatus();
@@ -713,6 +878,16 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
     return absl::InvalidArgumentError(
         absl::StrCat(display_name, ": ", parser.status().message()));
   }
+  return InteractionRows(reader, header, *parser, display_name,
+                         std::numeric_limits<int64_t>::max(), nullptr);
+}
+
+absl::Status Importer::InteractionRows(CsvReader& reader,
+                                       const CsvHeader& header,
+                                       InteractionRowParser& parser,
+                                       const std::string& display_name,
+                                       int64_t stop, Position* next) {
+  FileSummary& file = summary_.interactions;
   CsvRecord record;
   InteractionRow row;
   v1::Interaction scratch;  // for sinks that take messages
@@ -722,7 +897,14 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
       return absl::InvalidArgumentError(
           absl::StrCat(display_name, ": ", more.status().message()));
     }
-    if (!*more) break;
+    if (!*more) {
+      if (next != nullptr) *next = {reader.offset(), reader.lines_read() + 1};
+      break;
+    }
+    if (record.offset >= stop) {
+      *next = {record.offset, record.line};
+      break;
+    }
     ++file.read;
     if (options_.progress && file.read % kProgressEvery == 0) {
       options_.progress(display_name, file.read);
@@ -731,28 +913,355 @@ absl::Status Importer::ImportInteractions(CsvReader& reader,
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
       continue;
     }
-    const absl::string_view id = TrimSpaces(record.fields[parser->id_column()]);
+    const absl::string_view id = TrimSpaces(record.fields[parser.id_column()]);
     if (!id.empty() && !interaction_ids_seen_->Insert(id)) {
-      TELLUS_RETURN_IF_ERROR(RejectRow(
-          file, record,
-          RowError{"interaction_id", "duplicate_interaction_id",
-                   absl::StrCat("interaction_id ", id,
-                                " is already used by an earlier row")}));
+      TELLUS_RETURN_IF_ERROR(RejectRow(file, record, DuplicateId(id)));
       continue;
     }
-    if (auto bad = parser->Parse(record, row)) {
+    if (auto bad = parser.Parse(record, row)) {
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, *std::move(bad)));
+      continue;
+    }
+    if (builder_ != nullptr) {  // straight into the columns
+      std::optional<uint32_t> case_row;
+      if (!row.case_ref.empty()) {
+        case_row = builder_->FindCase(row.case_ref);
+        if (!AcceptedHere(row.case_ref, case_row)) {
+          ++summary_.unlinked_interactions;
+        }
+      }
+      builder_->AddInteraction(row.at.date, row.directorate, row.service,
+                               row.kind, row.case_ref, case_row);
+      ++file.accepted;
       continue;
     }
     row.file = display_name;
     row.line = record.line;
-    if (!row.case_ref.empty() && !case_refs_accepted_.contains(row.case_ref)) {
+    if (!row.case_ref.empty() && !AcceptedHere(row.case_ref, std::nullopt)) {
       ++summary_.unlinked_interactions;
     }
     TELLUS_RETURN_IF_ERROR(sink_.OnInteractionRow(row, scratch));
     ++file.accepted;
   }
   return absl::OkStatus();
+}
+
+// One part of a file read on its own thread: where it began and ended, with
+// line numbers counted from 1 at `start`.
+struct ChunkBounds {
+  int64_t start = 0;  // where the worker began (just after an LF)
+  int64_t stop = 0;   // where the next part begins
+  // The first record at or after `start`, and the first one not taken (at
+  // or after `stop`, or one left to a one-thread read: see `unusual`).
+  Importer::Position first, next;
+  // The part ended before `stop` at a record read on its own would not
+  // make the same: a quote never closed, a read error, a record too long.
+  bool unusual = false;
+  int64_t read = 0;
+};
+
+// A rejected row of a part, its line counted from the part's start.
+struct PendingReject {
+  int64_t line;
+  RowError error;
+  std::string record;
+};
+
+// Calls `on_record(record)` for each record of the part, filling `bounds`.
+template <typename OnRecord>
+void ReadChunk(const std::string& path, ChunkBounds& bounds,
+               OnRecord on_record) {
+  auto reader = CsvReader::OpenFileAt(path, bounds.start, 1);
+  if (!reader.ok()) {
+    bounds.first = bounds.next = {bounds.start, 1};
+    bounds.unusual = true;
+    return;
+  }
+  CsvRecord record;
+  bool first = true;
+  Importer::Position at;
+  while (true) {
+    auto more = reader->Next(record);
+    if (!more.ok() || !*more) {
+      at = {reader->offset(), reader->lines_read() + 1};
+      bounds.unusual = !more.ok();
+      break;
+    }
+    if (record.offset >= bounds.stop || record.unclosed_quote) {
+      at = {record.offset, record.line};
+      bounds.unusual = record.offset < bounds.stop;
+      break;
+    }
+    if (first) {
+      bounds.first = {record.offset, record.line};
+      first = false;
+    }
+    ++bounds.read;
+    on_record(record);
+  }
+  if (first) bounds.first = at;
+  bounds.next = at;
+}
+
+// Calls `progress` as a one-thread read would have between `before` rows
+// and `after`.
+void ReportProgress(const ImportOptions& options, absl::string_view file,
+                    int64_t before, int64_t after) {
+  if (!options.progress) return;
+  for (int64_t n = (before / kProgressEvery + 1) * kProgressEvery; n <= after;
+       n += kProgressEvery) {
+    options.progress(file, n);
+  }
+}
+
+// What a worker of ImportInteractionsInParallel makes of its part of the
+// file: the rows it accepted, the rows it rejected and the new ids.
+struct InteractionChunk {
+  ChunkBounds bounds;
+  int64_t accepted = 0;
+  int64_t unlinked = 0;
+  std::vector<PendingReject> rejects;
+  IdLog ids;
+  InteractionBlock block;
+};
+
+// The same for ImportCasesInParallel: its accepted cases are kept whole.
+struct CaseChunk {
+  ChunkBounds bounds;
+  // The part's messages, freed at once (and made without a lock or a free
+  // across threads).
+  std::unique_ptr<google::protobuf::Arena> arena =
+      std::make_unique<google::protobuf::Arena>();
+  struct Accepted {
+    int64_t line;
+    v1::Case* c;  // on `arena`
+    CaseState state;
+  };
+  std::vector<Accepted> accepted;
+  std::vector<PendingReject> rejects;
+  std::vector<std::string> refs;  // new references, in order
+};
+
+void Importer::ReadInteractionChunk(const std::string& path,
+                                    const CsvHeader& header,
+                                    InteractionRowParser parser,
+                                    const DatasetBuilder& builder,
+                                    InteractionChunk& chunk) const {
+  IdSet seen;
+  InteractionRow row;
+  ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
+    auto reject = [&](RowError error) {
+      chunk.rejects.push_back(PendingReject{record.line, std::move(error),
+                                            std::string(record.raw)});
+    };
+    if (auto bad = CheckShape(record, header)) return reject(*std::move(bad));
+    const absl::string_view id = TrimSpaces(record.fields[parser.id_column()]);
+    if (!id.empty()) {
+      if (!seen.Insert(id)) return reject(DuplicateId(id));
+      chunk.ids.Add(id);
+    }
+    if (auto bad = parser.Parse(record, row)) return reject(*std::move(bad));
+    std::optional<uint32_t> case_row;
+    if (!row.case_ref.empty()) {
+      case_row = builder.FindCase(row.case_ref);
+      if (!AcceptedHere(row.case_ref, case_row)) ++chunk.unlinked;
+    }
+    chunk.block.Add(row.at.date, row.directorate, row.service, row.kind,
+                    row.case_ref, case_row);
+    ++chunk.accepted;
+  });
+}
+
+void Importer::ReadCaseChunk(const std::string& path, const CsvHeader& header,
+                             const CaseRowParser& parser,
+                             CaseChunk& chunk) const {
+  absl::flat_hash_set<std::string> seen;
+  v1::Case* c = nullptr;
+  CaseState state;
+  ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
+    auto reject = [&](RowError error) {
+      chunk.rejects.push_back(PendingReject{record.line, std::move(error),
+                                            std::string(record.raw)});
+    };
+    if (auto bad = CheckShape(record, header)) return reject(*std::move(bad));
+    const absl::string_view ref =
+        TrimSpaces(record.fields[parser.ref_column()]);
+    if (!ref.empty()) {
+      if (!seen.emplace(ref).second) return reject(DuplicateRef(ref));
+      chunk.refs.emplace_back(ref);
+    }
+    if (c == nullptr) {
+      c = google::protobuf::Arena::CreateMessage<v1::Case>(chunk.arena.get());
+    }
+    if (auto bad = parser.Parse(record.fields, *c, state)) {
+      return reject(*std::move(bad));  // `c` is used again
+    }
+    chunk.accepted.push_back(
+        CaseChunk::Accepted{record.line, c, std::move(state)});
+    c = nullptr;
+  });
+}
+
+namespace {
+
+// Why ReadInParallel stopped taking parts.
+enum class PartsEnd {
+  kDone,       // all of the file
+  kMisplaced,  // a part began inside a record: its cut is worth moving
+  kInOrder,    // the rest must be read on one thread
+};
+
+// The parallel read cases and interactions share. From `at` (the first
+// record after the header; `reader` is there) to the end of the file, cut
+// in `threads` parts: part 0 is read on this thread by `in_order(reader,
+// stop, &next)` (the one-thread import itself, up to the record at or after
+// `stop`), parts 1.. each by `read_part(chunk)` on a thread of its own.
+// Then, in file order, part k is taken (`merge(chunk, lines)`, `lines` to
+// add to its line numbers) if it began where part k-1 ended and
+// `conflicts(chunk)` finds none of its ids used by an earlier row. What no
+// part could give is read by `in_order` again: after a part that began
+// inside a record (a cut in a quoted field), the rest is cut again where
+// the quotes before each cut are even in number; after any other fault, or
+// a second misplaced part, it is read on this thread.
+template <typename Chunk, typename InOrder, typename ReadPart,
+          typename Conflicts, typename Merge>
+absl::Status ReadInParallel(const std::string& path, CsvReader& reader,
+                            Importer::Position at, int threads,
+                            InOrder in_order, ReadPart read_part,
+                            Conflicts conflicts, Merge merge) {
+  std::optional<CsvReader> rest;
+  for (int round = 0; round < 2; ++round) {
+    CsvReader& part0 = round == 0 ? reader : *rest;
+    TELLUS_ASSIGN_OR_RETURN(
+        std::vector<int64_t> starts,
+        SplitAtLines(path, at.offset, threads, /*count_quotes=*/round > 0));
+    std::vector<Chunk> chunks(starts.size() - 1);
+    std::vector<std::thread> workers;
+    for (size_t k = 1; k < chunks.size(); ++k) {
+      chunks[k].bounds.start = starts[k];
+      chunks[k].bounds.stop = starts[k + 1];
+      workers.emplace_back([&read_part, &chunks, k] { read_part(chunks[k]); });
+    }
+    absl::Status status = in_order(part0, starts[1], &at);
+    for (std::thread& worker : workers) worker.join();
+    TELLUS_RETURN_IF_ERROR(status);
+
+    PartsEnd end = PartsEnd::kDone;
+    for (size_t k = 1; k < chunks.size(); ++k) {
+      Chunk& chunk = chunks[k];
+      const ChunkBounds& bounds = chunk.bounds;
+      if (bounds.first.offset != at.offset) {
+        end = PartsEnd::kMisplaced;
+        break;
+      }
+      if (conflicts(chunk)) {
+        end = PartsEnd::kInOrder;
+        break;
+      }
+      const int64_t lines = at.line - bounds.first.line;
+      TELLUS_RETURN_IF_ERROR(merge(chunk, lines));
+      at = {bounds.next.offset, bounds.next.line + lines};
+      const bool unusual = bounds.unusual;
+      chunk = Chunk();  // frees its memory
+      if (unusual) {
+        end = PartsEnd::kInOrder;
+        break;
+      }
+    }
+    if (end == PartsEnd::kDone) return absl::OkStatus();
+    TELLUS_ASSIGN_OR_RETURN(rest, OpenAt(path, at));
+    if (end == PartsEnd::kInOrder) break;
+  }
+  return in_order(*rest, std::numeric_limits<int64_t>::max(), nullptr);
+}
+
+}  // namespace
+
+absl::Status Importer::ImportCasesInParallel(const std::string& path,
+                                             const std::string& display_name,
+                                             int threads) {
+  FileSummary& file = summary_.cases;
+  file.file = display_name;
+  TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
+  TELLUS_ASSIGN_OR_RETURN(CsvHeader header, ReadHeader(reader, display_name));
+  auto parser = CaseRowParser::Create(header);
+  if (!parser.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", parser.status().message()));
+  }
+  auto in_order = [&](CsvReader& r, int64_t stop, Position* next) {
+    return CaseRows(r, header, *parser, display_name, stop, next);
+  };
+  auto read_part = [&](CaseChunk& chunk) {
+    ReadCaseChunk(path, header, *parser, chunk);
+  };
+  auto conflicts = [&](const CaseChunk& chunk) {
+    for (const std::string& ref : chunk.refs) {
+      if (case_refs_seen_.contains(ref)) return true;
+    }
+    return false;
+  };
+  auto merge = [&](CaseChunk& chunk, int64_t lines) -> absl::Status {
+    for (std::string& ref : chunk.refs) case_refs_seen_.insert(std::move(ref));
+    const int64_t read_before = file.read;
+    file.read += chunk.bounds.read;
+    // Rejects and cases go to different sinks, each in file order.
+    for (PendingReject& r : chunk.rejects) {
+      TELLUS_RETURN_IF_ERROR(
+          RejectRow(file, r.line + lines, r.record, std::move(r.error)));
+    }
+    for (CaseChunk::Accepted& a : chunk.accepted) {
+      a.c->mutable_source()->set_file(display_name);
+      a.c->mutable_source()->set_line(a.line + lines);
+      TELLUS_RETURN_IF_ERROR(AcceptCase(*a.c, a.state));
+      ++file.accepted;
+    }
+    ReportProgress(options_, display_name, read_before, file.read);
+    return absl::OkStatus();
+  };
+  const Position data = {reader.offset(), reader.lines_read() + 1};
+  return ReadInParallel<CaseChunk>(path, reader, data, threads, in_order,
+                                   read_part, conflicts, merge);
+}
+
+absl::Status Importer::ImportInteractionsInParallel(
+    const std::string& path, const std::string& display_name,
+    DatasetBuilder& builder, int threads) {
+  FileSummary& file = summary_.interactions;
+  file.file = display_name;
+  TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
+  TELLUS_ASSIGN_OR_RETURN(CsvHeader header, ReadHeader(reader, display_name));
+  auto parser = InteractionRowParser::Create(header);
+  if (!parser.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", parser.status().message()));
+  }
+  auto in_order = [&](CsvReader& r, int64_t stop, Position* next) {
+    return InteractionRows(r, header, *parser, display_name, stop, next);
+  };
+  auto read_part = [&](InteractionChunk& chunk) {
+    ReadInteractionChunk(path, header, *parser, builder, chunk);
+  };
+  auto conflicts = [&](const InteractionChunk& chunk) {
+    return interaction_ids_seen_->ContainsAny(chunk.ids);
+  };
+  auto merge = [&](InteractionChunk& chunk, int64_t lines) -> absl::Status {
+    interaction_ids_seen_->InsertAll(chunk.ids);
+    const int64_t read_before = file.read;
+    file.read += chunk.bounds.read;
+    for (PendingReject& r : chunk.rejects) {
+      TELLUS_RETURN_IF_ERROR(
+          RejectRow(file, r.line + lines, r.record, std::move(r.error)));
+    }
+    file.accepted += chunk.accepted;
+    summary_.unlinked_interactions += chunk.unlinked;
+    builder.AppendInteractions(chunk.block);
+    ReportProgress(options_, display_name, read_before, file.read);
+    return absl::OkStatus();
+  };
+  const Position data = {reader.offset(), reader.lines_read() + 1};
+  return ReadInParallel<InteractionChunk>(path, reader, data, threads, in_order,
+                                          read_part, conflicts, merge);
 }
 
 std::string FormatSummary(const ImportSummary& s) {

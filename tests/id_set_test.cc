@@ -2,6 +2,7 @@
 #include "../src/id_set.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,81 @@ TEST(IdSetTest, SparseNumbersStayExact) {
     EXPECT_EQ(seen.Insert(id), expected.insert(id).second) << id;
   }
   for (const std::string& id : expected) EXPECT_FALSE(seen.Insert(id)) << id;
+}
+
+// Ids of every kind: numbered in runs, scattered, in many prefixes (more
+// than a set keeps groups for) and not numbered.
+std::vector<std::string> MixedIds(uint64_t seed, int n) {
+  std::vector<std::string> ids;
+  uint64_t x = seed;
+  for (int i = 0; i < n; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    switch ((x >> 60) % 5) {
+      case 0:
+        ids.push_back(absl::StrFormat("I%09d", i));  // a run
+        break;
+      case 1:
+        ids.push_back(absl::StrFormat("C%015d", (x >> 8) % 1'000'000'000'000));
+        break;
+      case 2:
+        ids.push_back(absl::StrFormat("P%d-%03d", (x >> 20) % 60, x % 1000));
+        break;
+      case 3:
+        ids.push_back(absl::StrCat("u", x % 5000, "x"));
+        break;
+      default:
+        ids.push_back(absl::StrCat((x >> 30) % 70'000));
+    }
+  }
+  return ids;
+}
+
+// A part's ids, logged and joined in bulk, make the set Insert makes one
+// by one; ContainsAny finds exactly the ids already there.
+TEST(IdLogTest, BulkJoinIsInsertOneByOne) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const std::vector<std::string> first = MixedIds(seed, 60'000);
+    const std::vector<std::string> second = MixedIds(seed + 100, 60'000);
+    IdSet all, part;
+    absl::flat_hash_set<std::string> expected;
+    for (const std::string& id : first) {
+      all.Insert(id);
+      expected.insert(id);
+    }
+    IdLog log;
+    bool overlap = false;
+    for (const std::string& id : second) {
+      if (part.Insert(id)) {
+        log.Add(id);
+        overlap = overlap || expected.contains(id);
+      }
+    }
+    EXPECT_EQ(all.ContainsAny(log), overlap);
+    all.InsertAll(log);
+    for (const std::string& id : second) expected.insert(id);
+    for (const std::string& id : expected) EXPECT_FALSE(all.Insert(id)) << id;
+    for (const std::string& id : MixedIds(seed + 200, 20'000)) {
+      EXPECT_EQ(all.Insert(id), expected.insert(id).second) << id;
+    }
+  }
+}
+
+TEST(IdLogTest, ContainsAnyFindsOneShared) {
+  IdSet all;
+  for (int i = 0; i < 200'000; ++i) all.Insert(absl::StrFormat("I%09d", i));
+  IdLog disjoint, shared, other;
+  for (int i = 200'000; i < 300'000; ++i) {
+    disjoint.Add(absl::StrFormat("I%09d", i));
+    shared.Add(absl::StrFormat("I%09d", i));
+  }
+  shared.Add(absl::StrFormat("I%09d", 131'071));
+  other.Add("abc");
+  EXPECT_FALSE(all.ContainsAny(disjoint));
+  EXPECT_TRUE(all.ContainsAny(shared));
+  EXPECT_FALSE(all.ContainsAny(other));
+  all.Insert("abc");
+  EXPECT_TRUE(all.ContainsAny(other));
+  EXPECT_TRUE(IdLog().empty());
 }
 
 }  // namespace

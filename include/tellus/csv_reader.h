@@ -79,6 +79,13 @@ struct CsvRecord {
   // inside an unquoted field"), and the 0-based field where the fault is.
   absl::string_view error;
   int error_field = -1;
+  // The byte offset in the input where the record starts (a skipped
+  // byte-order mark counts; a reader opened with OpenFileAt counts from the
+  // file's start).
+  int64_t offset = 0;
+  // True for a record whose quoted field is never closed: it runs to the end
+  // of the input, and `error` names the line the quote opened on.
+  bool unclosed_quote = false;
 };
 
 struct CsvReaderOptions {
@@ -97,6 +104,12 @@ class CsvReader {
   // Reads the file at `path`; fails when it cannot be opened.
   static absl::StatusOr<CsvReader> OpenFile(
       const std::string& path, const CsvReaderOptions& options = {});
+  // Reads the file at `path` from byte `offset`, which must be the start of
+  // a record, numbering the line there `first_line`: how a parallel import
+  // reads one part of a file. No byte-order mark is looked for.
+  static absl::StatusOr<CsvReader> OpenFileAt(
+      const std::string& path, int64_t offset, int64_t first_line,
+      const CsvReaderOptions& options = {});
   // Reads `data` (copied as it is read; tests and small inputs).
   static CsvReader FromString(std::string data,
                               const CsvReaderOptions& options = {});
@@ -117,6 +130,9 @@ class CsvReader {
   int64_t lines_read() const;
   // Blank lines skipped (or returned) so far.
   int64_t blank_lines() const;
+  // The offset in the input of the first byte not yet consumed: after a
+  // record, where the next one (or a blank line) starts.
+  int64_t offset() const;
 
  private:
   struct State;

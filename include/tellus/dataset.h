@@ -149,6 +149,37 @@ class Dataset {
   int64_t unlinked_ = 0;
 };
 
+// Interactions added apart from a builder (one chunk of a parallel import),
+// each as DatasetBuilder::AddInteraction would add it but with cells of the
+// block's own dictionary; DatasetBuilder::AppendInteractions then adds them
+// after the rows it holds, as if they had been added one by one.
+class InteractionBlock {
+ public:
+  // `case_row`: the builder's row of the case `case_ref` names, if it holds
+  // one (DatasetBuilder::FindCase).
+  void Add(absl::CivilDay day, absl::string_view directorate,
+           absl::string_view service, v1::InteractionKind kind,
+           absl::string_view case_ref, std::optional<uint32_t> case_row);
+  void Reserve(size_t rows);
+  size_t size() const { return day_.size(); }
+
+ private:
+  friend class DatasetBuilder;
+  CellDictionary cells_;
+  std::vector<int32_t> day_;
+  std::vector<uint32_t> cell_;  // codes in cells_
+  std::vector<uint32_t> linked_row_;
+  std::vector<int32_t> linked_case_;
+  std::vector<uint8_t> linked_kind_;
+  struct Pending {
+    uint32_t row;
+    uint8_t kind;
+    std::string case_ref;
+  };
+  std::vector<Pending> pending_;
+  std::string cell_key_;
+};
+
 // Collects cases and interactions in any order; Build links each
 // interaction's case_ref to its case.
 class DatasetBuilder {
@@ -165,10 +196,26 @@ class DatasetBuilder {
   void AddInteraction(absl::CivilDay day, absl::string_view directorate,
                       absl::string_view service, v1::InteractionKind kind,
                       absl::string_view case_ref);
+  // The same with the case `case_ref` names already looked up (FindCase).
+  void AddInteraction(absl::CivilDay day, absl::string_view directorate,
+                      absl::string_view service, v1::InteractionKind kind,
+                      absl::string_view case_ref,
+                      std::optional<uint32_t> case_row);
 
   // Validates a contact restriction (restriction.h) and adds it; fails on
   // an id already added.
   absl::Status AddRestriction(const v1::Restriction& restriction);
+
+  // Adds the rows of `block` after those added so far, in order (its cells
+  // joining the dictionary in the order the rows first name them); leaves
+  // `block` empty.
+  void AppendInteractions(InteractionBlock& block);
+  // The row of the case with this reference among those added. Safe to
+  // call from several threads while nothing is being added.
+  std::optional<uint32_t> FindCase(absl::string_view ref) const {
+    return data_.FindCase(ref);
+  }
+  size_t cases() const { return data_.cases_.size(); }
 
   void Reserve(size_t cases, size_t interactions);
   Dataset Build() &&;

@@ -108,6 +108,11 @@ class ImportSink {
   // the parsed fields as they are, which is most of an import's speed.
   virtual absl::Status OnInteractionRow(const InteractionRow& row,
                                         v1::Interaction& scratch);
+  // The builder the sink collects rows into, when it is one (DatasetSink):
+  // the importer then adds interactions to it directly, and may parse them
+  // on several threads (ImportOptions::threads). Null for any other sink,
+  // which gets every row through the calls above, in file order.
+  virtual DatasetBuilder* dataset_builder() { return nullptr; }
 };
 
 // Receives rejected rows.
@@ -150,6 +155,7 @@ class DatasetSink : public ImportSink {
   // Straight into the columns, with no message in between.
   absl::Status OnInteractionRow(const InteractionRow& row,
                                 v1::Interaction& scratch) override;
+  DatasetBuilder* dataset_builder() override { return &builder_; }
   Dataset Build() && { return std::move(builder_).Build(); }
 
  private:
@@ -217,9 +223,21 @@ class InteractionRowParser {
 struct ImportOptions {
   // Called now and then with the rows read so far (progress on a terminal).
   std::function<void(absl::string_view file, int64_t rows)> progress;
+  // Threads to read a cases or interactions file on, when it is read from
+  // a path into a DatasetSink; 0: one per core. The file is cut into as
+  // many parts just after line ends, each part parsed and validated on its
+  // own thread and the parts joined in file order, so that the data set,
+  // the rejects (their order included), the summary and the progress calls
+  // are those of a one-thread import. A part that turns out to begin inside
+  // a record, or to name an id or case_ref an earlier part used, is read
+  // again on this thread (correct, slower). Any other sink, and a reader,
+  // are read on one thread.
+  int threads = 1;
 };
 
 class IdSet;  // id_set.h, internal
+struct InteractionChunk;
+struct CaseChunk;
 
 class Importer {
  public:
@@ -239,16 +257,65 @@ class Importer {
 
   const ImportSummary& summary() const { return summary_; }
 
+  // Where a record starts: its offset in the file and its line.
+  struct Position {
+    int64_t offset = 0;
+    int64_t line = 0;
+  };
+
  private:
   absl::Status RejectRow(FileSummary& file, const CsvRecord& record,
                          RowError error);
+  absl::Status RejectRow(FileSummary& file, int64_t line,
+                         absl::string_view record, RowError error);
+
+  // Reads interactions rows from `reader` to the end of the input, or up
+  // to the first record starting at or after `stop` (left unread; where it
+  // is in `*next`).
+  absl::Status InteractionRows(CsvReader& reader, const CsvHeader& header,
+                               InteractionRowParser& parser,
+                               const std::string& display_name, int64_t stop,
+                               Position* next);
+  // The same for cases.csv rows.
+  absl::Status CaseRows(CsvReader& reader, const CsvHeader& header,
+                        const CaseRowParser& parser,
+                        const std::string& display_name, int64_t stop,
+                        Position* next);
+  // Hands an accepted case to the sink and records it as accepted.
+  absl::Status AcceptCase(const v1::Case& c, const CaseState& state);
+  // Whether `ref` names a case accepted by this importer; `case_row` is
+  // the builder's row of the case `ref` names (with a DatasetSink).
+  bool AcceptedHere(absl::string_view ref,
+                    std::optional<uint32_t> case_row) const;
+  // Threads to read a file on (ImportOptions::threads; 1 for a sink other
+  // than a DatasetSink).
+  int Threads() const;
+  absl::Status ImportCasesInParallel(const std::string& path,
+                                     const std::string& display_name,
+                                     int threads);
+  void ReadCaseChunk(const std::string& path, const CsvHeader& header,
+                     const CaseRowParser& parser, CaseChunk& chunk) const;
+  absl::Status ImportInteractionsInParallel(const std::string& path,
+                                            const std::string& display_name,
+                                            DatasetBuilder& builder,
+                                            int threads);
+  // Parses and validates one part of an interactions file on its own
+  // (a worker thread of ImportInteractionsInParallel).
+  void ReadInteractionChunk(const std::string& path, const CsvHeader& header,
+                            InteractionRowParser parser,
+                            const DatasetBuilder& builder,
+                            InteractionChunk& chunk) const;
 
   ImportSink& sink_;
+  DatasetBuilder* builder_;  // the sink's, when it is a DatasetSink
   RejectSink* rejects_;
   ImportOptions options_;
   ImportSummary summary_;
-  absl::flat_hash_set<std::string> case_refs_seen_;      // any row's case_ref
-  absl::flat_hash_set<std::string> case_refs_accepted_;  // accepted cases
+  absl::flat_hash_set<std::string> case_refs_seen_;  // any row's case_ref
+  // The cases accepted: their references, or with a DatasetSink the
+  // builder's rows that hold them ([first, end) ranges).
+  absl::flat_hash_set<std::string> case_refs_accepted_;
+  std::vector<std::pair<uint32_t, uint32_t>> own_case_rows_;
   // Interaction ids seen (a bitmap for numbered ids; see id_set.h).
   std::unique_ptr<IdSet> interaction_ids_seen_;
 };

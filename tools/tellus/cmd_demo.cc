@@ -111,6 +111,7 @@ absl::Status RunDemo(const DemoOptions& o) {
   InputOptions input;
   input.cases = dir + "/cases.csv";
   input.interactions = dir + "/interactions.csv";
+  input.threads = o.threads;
   TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(input));
   v1::ReportSettings request;
   request.set_period(profile.default_period);
@@ -156,7 +157,8 @@ void AddDemoCommands(CLI::App& app) {
       ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
       ->capture_default_str();
   d->add_option("--threads", demo->threads,
-                "threads to aggregate on; default: one per core")
+                "threads to load the exports and to aggregate on; default: "
+                "one per core")
       ->check(CLI::NonNegativeNumber);
   d->add_flag("--publish", demo->publish,
               "disclosure control: show breakdown cells of 1 to 4 as <5");

@@ -80,7 +80,9 @@ absl::Status RunReport(const ReportOptions& o) {
     TELLUS_ASSIGN_OR_RETURN(
         report, BuildReport(std::move(sink).Finish(), request, arena));
   } else {
-    TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(o.input));
+    InputOptions input = o.input;
+    input.threads = o.threads;
+    TELLUS_ASSIGN_OR_RETURN(Dataset data, LoadInput(input));
     TELLUS_ASSIGN_OR_RETURN(report,
                             BuildReport(data, request, arena, o.threads, now));
   }
@@ -111,7 +113,8 @@ void AddReportCommand(CLI::App& app) {
                   "default: all")
       ->delimiter(',');
   cmd->add_option("--threads", options->threads,
-                  "threads to aggregate on; default: one per core")
+                  "threads to load the interactions export and to aggregate "
+                  "on; default: one per core")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--stream", options->stream,
                 "read interactions in chunks, aggregating as they come: for "

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "tellus/proto_io.h"
@@ -59,7 +60,9 @@ absl::Status ImportInto(const InputOptions& options, ImportSink& sink) {
     }
     rejects = std::make_unique<RejectsCsvWriter>(rejects_file.get());
   }
-  Importer importer(sink, rejects.get(), TerminalProgress());
+  ImportOptions import_options = TerminalProgress();
+  import_options.threads = options.threads;
+  Importer importer(sink, rejects.get(), std::move(import_options));
   TELLUS_RETURN_IF_ERROR(importer.ImportCases(options.cases));
   if (!options.interactions.empty()) {
     TELLUS_RETURN_IF_ERROR(importer.ImportInteractions(options.interactions));

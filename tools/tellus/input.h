@@ -20,6 +20,9 @@ struct InputOptions {
   std::string data_dir;      // protobuf streams from `tellus import`
   std::string store;         // a store from `tellus import --store`
   std::string rejects;       // where to write rejected rows, if anywhere
+  // Threads to load an interactions export into a data set on (0: one per
+  // core); the commands with --threads set it.
+  int threads = 0;
 };
 
 // Adds --cases, --interactions, --data, --store and --rejects.
