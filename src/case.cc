@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -506,16 +507,35 @@ std::string EventName(const v1::Event& event) {
 absl::StatusOr<CaseState> FoldCase(const v1::Case& c) {
   CaseState s;
   TELLUS_RETURN_IF_ERROR(ValidateHeader(c, s));
-  std::vector<const v1::Event*> ordered;
-  ordered.reserve(c.events_size());
-  for (const v1::Event& e : c.events()) ordered.push_back(&e);
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [](const v1::Event* a, const v1::Event* b) {
-                     return OrderKey(*a) < OrderKey(*b);
-                   });
-  for (size_t i = 0; i < ordered.size(); ++i) {
-    absl::Status status = Apply(s, *ordered[i]);
-    if (!status.ok()) return ExplainOrder(s, ordered, i, std::move(status));
+  // Each event's key once (its London day is not free to work out), and
+  // no allocation for the few events a case has: folding is on the path of
+  // every imported row.
+  struct Keyed {
+    std::pair<int64_t, int> key;
+    const v1::Event* event;
+  };
+  absl::InlinedVector<Keyed, 16> keyed;
+  keyed.reserve(c.events_size());
+  for (const v1::Event& e : c.events()) keyed.push_back({OrderKey(e), &e});
+  auto before = [](const Keyed& a, const Keyed& b) { return a.key < b.key; };
+  if (keyed.size() <= 32) {
+    // Insertion sort: stable, and quickest for a handful.
+    for (size_t i = 1; i < keyed.size(); ++i) {
+      const Keyed x = keyed[i];
+      size_t j = i;
+      for (; j > 0 && before(x, keyed[j - 1]); --j) keyed[j] = keyed[j - 1];
+      keyed[j] = x;
+    }
+  } else {
+    std::stable_sort(keyed.begin(), keyed.end(), before);
+  }
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    absl::Status status = Apply(s, *keyed[i].event);
+    if (!status.ok()) {
+      std::vector<const v1::Event*> ordered;
+      for (const Keyed& k : keyed) ordered.push_back(k.event);
+      return ExplainOrder(s, ordered, i, std::move(status));
+    }
   }
   if (HasActionsDone(c)) TELLUS_RETURN_IF_ERROR(WithActionsDone(c).status());
   return s;
