@@ -16,6 +16,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "tellus/status_macros.h"
 
 // Why a hand-written scanner: the import must read 1.5 million interaction
 // rows at several million rows per second end to end. General CSV libraries
@@ -458,8 +459,10 @@ CsvReader::CsvReader(CsvReader&&) noexcept = default;
 CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
 CsvReader::~CsvReader() = default;
 
-absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
-                                              const CsvReaderOptions& options) {
+namespace {
+
+// A descriptor for reading `path`, or the error that names it.
+absl::StatusOr<int> OpenForReading(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
@@ -467,6 +470,14 @@ absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
         absl::ErrnoToStatusCode(error),
         absl::StrCat("cannot open ", path, ": ", std::strerror(error)));
   }
+  return fd;
+}
+
+}  // namespace
+
+absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
+                                              const CsvReaderOptions& options) {
+  TELLUS_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
   auto state = std::make_unique<State>();
   state->source = std::make_unique<FileSource>(fd, path);
   state->options = options;
@@ -476,13 +487,7 @@ absl::StatusOr<CsvReader> CsvReader::OpenFile(const std::string& path,
 absl::StatusOr<CsvReader> CsvReader::OpenFileAt(
     const std::string& path, int64_t offset, int64_t first_line,
     const CsvReaderOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    return absl::Status(
-        absl::ErrnoToStatusCode(error),
-        absl::StrCat("cannot open ", path, ": ", std::strerror(error)));
-  }
+  TELLUS_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
   if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
     const int error = errno;
     ::close(fd);

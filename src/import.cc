@@ -347,9 +347,9 @@ std::optional<RowError> CaseRowParser::Parse(
       if (!value(col).empty()) {
         return Error(
             name(col), "not_for_type",
-            absl::StrCat(*type == v1::CASE_TYPE_ENQUIRY ? "an enquiry"
-                                                          : "a compliment",
-                         " carries no ", name(col), " (only complaints do)"));
+            absl::StrCat(
+                *type == v1::CASE_TYPE_ENQUIRY ? "an enquiry" : "a compliment",
+                " carries no ", name(col), " (only complaints do)"));
       }
     }
   }
