@@ -1,12 +1,14 @@
 #include "tellus/case.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
+#include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/types/span.h"
 #include "tellus/learning_rules.h"
 #include "tellus/lesson_actions.h"
 #include "tellus/status_macros.h"
@@ -514,13 +516,21 @@ absl::StatusOr<CaseState> FoldCase(const v1::Case& c) {
     std::pair<int64_t, int> key;
     const v1::Event* event;
   };
-  absl::InlinedVector<Keyed, 16> keyed;
-  keyed.reserve(c.events_size());
-  for (const v1::Event& e : c.events()) keyed.push_back({OrderKey(e), &e});
+  constexpr size_t kFew = 32;
+  std::array<Keyed, kFew> few;
+  std::vector<Keyed> many;  // only for a case of more than kFew events
+  const size_t n = static_cast<size_t>(c.events_size());
+  if (n > kFew) many.resize(n);
+  const absl::Span<Keyed> keyed =
+      n > kFew ? absl::MakeSpan(many) : absl::MakeSpan(few.data(), n);
+  for (size_t i = 0; i < n; ++i) {
+    const v1::Event& e = c.events(static_cast<int>(i));
+    keyed[i] = {OrderKey(e), &e};
+  }
   auto before = [](const Keyed& a, const Keyed& b) { return a.key < b.key; };
-  if (keyed.size() <= 32) {
+  if (n <= kFew) {
     // Insertion sort: stable, and quickest for a handful.
-    for (size_t i = 1; i < keyed.size(); ++i) {
+    for (size_t i = 1; i < n; ++i) {
       const Keyed x = keyed[i];
       size_t j = i;
       for (; j > 0 && before(x, keyed[j - 1]); --j) keyed[j] = keyed[j - 1];

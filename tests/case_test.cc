@@ -1,5 +1,9 @@
 #include "tellus/case.h"
 
+#include <algorithm>
+#include <random>
+#include <vector>
+
 #include "case_builder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -379,4 +383,40 @@ TEST(FoldCasePropertyTest, RandomValidHistoriesAndTheirPrefixesFold) {
 }
 
 }  // namespace
+// More events than FoldCase sorts in place (32): the same state, and the
+// same error, whatever order they are given in.
+TEST(FoldCaseTest, ManyEventsInAnyOrder) {
+  CaseBuilder b("CMP-MANY");
+  b.Received(2023, 1, 2).Ack(v1::STAGE_1, 2023, 1, 3);
+  for (int d = 1; d <= 28; ++d) b.Lesson(2023, 2, d);
+  for (int d = 1; d <= 10; ++d) b.Lesson(2023, 3, d);
+  b.Respond(v1::STAGE_1, 2023, 1, 16, v1::OUTCOME_UPHELD);
+  v1::Case sorted = b.get();
+  ASSERT_GT(sorted.events_size(), 32);
+  auto expected = FoldCase(sorted);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  EXPECT_EQ(expected->lessons.size(), 38u);
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 5; ++trial) {
+    v1::Case shuffled = sorted;
+    std::vector<v1::Event> events(shuffled.events().begin(),
+                                  shuffled.events().end());
+    std::shuffle(events.begin(), events.end(), rng);
+    shuffled.clear_events();
+    for (const v1::Event& e : events) *shuffled.add_events() = e;
+    auto folded = FoldCase(shuffled);
+    ASSERT_TRUE(folded.ok()) << folded.status();
+    EXPECT_EQ(folded->lessons, expected->lessons);
+    EXPECT_EQ(folded->status(), expected->status());
+  }
+  // An acknowledgement before receipt is found among them too.
+  v1::Case bad = sorted;
+  *bad.add_events() = bad.events(1);
+  *bad.mutable_events(bad.events_size() - 1)->mutable_when() = On(2022, 12, 30);
+  const auto refused = FoldCase(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("CMP-MANY"));
+}
+
 }  // namespace tellus
