@@ -1239,8 +1239,12 @@ absl::Status Importer::ImportInteractionsInParallel(
   auto in_order = [&](CsvReader& r, int64_t stop, Position* next) {
     return InteractionRows(r, header, *parser, display_name, stop, next);
   };
+  // The parts' threads each copy this parser, which nothing parses with:
+  // a parser keeps scratch space, which the in-order part writes to while
+  // they copy.
+  const InteractionRowParser for_parts = *parser;
   auto read_part = [&](InteractionChunk& chunk) {
-    ReadInteractionChunk(path, header, *parser, builder, chunk);
+    ReadInteractionChunk(path, header, for_parts, builder, chunk);
   };
   auto conflicts = [&](const InteractionChunk& chunk) {
     return interaction_ids_seen_->ContainsAny(chunk.ids);
