@@ -1,6 +1,7 @@
 #include "tellus/dataset.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,41 @@
 
 namespace tellus {
 CellDictionary::CellDictionary() { cells_.emplace_back("", ""); }
+
+namespace {
+
+// Up to the first and the last eight bytes of `s` (all of a short one) and
+// its length, mixed: enough to tell cells apart in a memo whose entries are
+// checked anyway.
+uint64_t QuickMix(absl::string_view s) {
+  uint64_t head = 0;
+  uint64_t tail = 0;
+  if (s.size() >= 8) {
+    std::memcpy(&head, s.data(), 8);
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+  } else if (s.size() >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, s.data(), 4);
+    std::memcpy(&b, s.data() + s.size() - 4, 4);
+    head = a;
+    tail = b;
+  } else if (!s.empty()) {
+    head = static_cast<unsigned char>(s[0]) |
+           static_cast<uint64_t>(static_cast<unsigned char>(s[s.size() / 2]))
+               << 8 |
+           static_cast<uint64_t>(static_cast<unsigned char>(s.back())) << 16;
+  }
+  return (head * 0x9E3779B97F4A7C15ull) ^
+         ((tail + s.size()) * 0xC2B2AE3D27D4EB4Full);
+}
+
+}  // namespace
+
+uint64_t CellDictionary::QuickHash(absl::string_view directorate,
+                                   absl::string_view service) {
+  const uint64_t h = QuickMix(directorate) * 31 + QuickMix(service);
+  return h ^ (h >> 29);
+}
 
 uint32_t CellDictionary::Intern(absl::string_view directorate,
                                 absl::string_view service) {
@@ -19,6 +55,21 @@ uint32_t CellDictionary::Intern(absl::string_view directorate,
                                 absl::string_view service,
                                 std::string& scratch) {
   if (directorate.empty()) return kNoDirectorate;
+  const uint64_t quick = QuickHash(directorate, service);
+  Recent& recent = recent_[quick % kRecent];
+  if (recent.hash == quick && recent.cell != kNoDirectorate &&
+      cells_[recent.cell].first == directorate &&
+      cells_[recent.cell].second == service) {
+    return recent.cell;
+  }
+  recent.hash = quick;
+  recent.cell = InternSlowly(directorate, service, scratch);
+  return recent.cell;
+}
+
+uint32_t CellDictionary::InternSlowly(absl::string_view directorate,
+                                      absl::string_view service,
+                                      std::string& scratch) {
   scratch.assign(directorate.data(), directorate.size());
   scratch.push_back('\0');
   scratch.append(service.data(), service.size());
@@ -43,9 +94,12 @@ void EventColumn::Append(const std::optional<EventTime>& t) {
 }
 
 std::optional<uint32_t> Dataset::FindCase(absl::string_view ref) const {
-  auto it = case_rows_.find(ref);
-  if (it == case_rows_.end()) return std::nullopt;
-  return it->second;
+  return case_rows_.Find(cases_.ref, ref);
+}
+
+void Dataset::FindCases(absl::Span<const absl::string_view> refs,
+                        absl::Span<std::optional<uint32_t>> rows) const {
+  case_rows_.FindMany(cases_.ref, refs, rows);
 }
 
 int32_t InteractionTable::CaseOf(size_t row) const {
@@ -92,12 +146,13 @@ absl::Status DatasetBuilder::AddCase(const v1::Case& c) {
 
 absl::Status DatasetBuilder::AddCase(const v1::Case& c, const CaseState& s) {
   const uint32_t row = static_cast<uint32_t>(data_.cases_.size());
-  if (!data_.case_rows_.try_emplace(c.ref(), row).second) {
+  CaseTable& t = data_.cases_;
+  t.ref.push_back(c.ref());
+  if (!data_.case_rows_.Insert(t.ref, row)) {
+    t.ref.pop_back();
     return absl::AlreadyExistsError(
         absl::StrCat("case ", c.ref(), ": the reference is already used"));
   }
-  CaseTable& t = data_.cases_;
-  t.ref.push_back(c.ref());
   t.cell.push_back(
       data_.cells_.Intern(c.directorate(), c.service(), cell_key_));
   t.type.push_back(static_cast<uint8_t>(s.type));
@@ -171,6 +226,13 @@ void DatasetBuilder::AddInteraction(absl::CivilDay day,
   t.day.push_back(DayNumber(day));
   t.cell.push_back(data_.cells_.Intern(directorate, service, cell_key_));
   if (case_ref.empty()) return;
+  LinkInteraction(row, kind, case_ref, found);
+}
+
+void DatasetBuilder::LinkInteraction(uint32_t row, v1::InteractionKind kind,
+                                     absl::string_view case_ref,
+                                     std::optional<uint32_t> found) {
+  InteractionTable& t = data_.interactions_;
   if (found) {
     t.linked_row.push_back(row);
     t.linked_case.push_back(static_cast<int32_t>(*found));
@@ -189,6 +251,12 @@ void InteractionBlock::Add(absl::CivilDay day, absl::string_view directorate,
   day_.push_back(DayNumber(day));
   cell_.push_back(cells_.Intern(directorate, service, cell_key_));
   if (case_ref.empty()) return;
+  Link(row, kind, case_ref, case_row);
+}
+
+void InteractionBlock::Link(uint32_t row, v1::InteractionKind kind,
+                            absl::string_view case_ref,
+                            std::optional<uint32_t> case_row) {
   if (case_row) {
     linked_row_.push_back(row);
     linked_case_.push_back(static_cast<int32_t>(*case_row));
@@ -238,8 +306,8 @@ void DatasetBuilder::Reserve(size_t cases, size_t interactions) {
   InteractionTable& t = data_.interactions_;
   t.day.reserve(interactions);
   t.cell.reserve(interactions);
-  data_.cases_.ref.reserve(cases);
-  data_.case_rows_.reserve(cases);
+  data_.cases_.ref.reserve(cases, 0);
+  data_.case_rows_.Reserve(data_.cases_.ref, cases);
 }
 
 namespace {
@@ -333,7 +401,7 @@ Dataset DatasetBuilder::Build() && {
         &c.first_lesson}) {
     Shrink(*e);
   }
-  Shrink(c.ref);
+  c.ref.shrink_to_fit();
   Shrink(c.cell);
   Shrink(c.type);
   Shrink(c.s1_outcome);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/arena.h"
 #include "id_set.h"
+#include "link_batch.h"
 #include "tellus/fields.h"
 #include "tellus/status_macros.h"
 
@@ -569,6 +570,7 @@ Importer::Importer(ImportSink& sink, RejectSink* rejects, ImportOptions options)
       builder_(sink.dataset_builder()),
       rejects_(rejects),
       options_(std::move(options)),
+      case_refs_seen_(std::make_unique<IdSet>()),
       interaction_ids_seen_(std::make_unique<IdSet>()) {}
 
 Importer::~Importer() = default;
@@ -852,7 +854,7 @@ absl::Status Importer::CaseRows(CsvReader& reader, const CsvHeader& header,
     // A reference is used by any row that names it, accepted or not.
     const absl::string_view ref =
         TrimSpaces(record.fields[parser.ref_column()]);
-    if (!ref.empty() && !case_refs_seen_.emplace(ref).second) {
+    if (!ref.empty() && !case_refs_seen_->Insert(ref)) {
       TELLUS_RETURN_IF_ERROR(RejectRow(file, record, DuplicateRef(ref)));
       continue;
     }
@@ -887,6 +889,30 @@ absl::Status Importer::InteractionRows(CsvReader& reader,
                                        InteractionRowParser& parser,
                                        const std::string& display_name,
                                        int64_t stop, Position* next) {
+  LinkBatch links;
+  absl::Status status =
+      InteractionRows(reader, header, parser, display_name, stop, next, links);
+  ResolveLinks(links);  // the last rows' links, also after a failure
+  return status;
+}
+
+void Importer::ResolveLinks(LinkBatch& links) {
+  if (links.empty()) return;
+  links.Resolve(*builder_,
+                [&](uint32_t row, v1::InteractionKind kind,
+                    absl::string_view ref, std::optional<uint32_t> case_row) {
+                  if (!AcceptedHere(ref, case_row))
+                    ++summary_.unlinked_interactions;
+                  builder_->LinkInteraction(row, kind, ref, case_row);
+                });
+}
+
+absl::Status Importer::InteractionRows(CsvReader& reader,
+                                       const CsvHeader& header,
+                                       InteractionRowParser& parser,
+                                       const std::string& display_name,
+                                       int64_t stop, Position* next,
+                                       LinkBatch& links) {
   FileSummary& file = summary_.interactions;
   CsvRecord record;
   InteractionRow row;
@@ -923,15 +949,12 @@ absl::Status Importer::InteractionRows(CsvReader& reader,
       continue;
     }
     if (builder_ != nullptr) {  // straight into the columns
-      std::optional<uint32_t> case_row;
-      if (!row.case_ref.empty()) {
-        case_row = builder_->FindCase(row.case_ref);
-        if (!AcceptedHere(row.case_ref, case_row)) {
-          ++summary_.unlinked_interactions;
-        }
-      }
+      const uint32_t added = static_cast<uint32_t>(builder_->interactions());
       builder_->AddInteraction(row.at.date, row.directorate, row.service,
-                               row.kind, row.case_ref, case_row);
+                               row.kind, /*case_ref=*/"", std::nullopt);
+      if (!row.case_ref.empty() && links.Add(added, row.kind, row.case_ref)) {
+        ResolveLinks(links);
+      }
       ++file.accepted;
       continue;
     }
@@ -1039,7 +1062,7 @@ struct CaseChunk {
   };
   std::vector<Accepted> accepted;
   std::vector<PendingReject> rejects;
-  std::vector<std::string> refs;  // new references, in order
+  IdLog refs;  // new references, in order
 };
 
 void Importer::ReadInteractionChunk(const std::string& path,
@@ -1049,6 +1072,15 @@ void Importer::ReadInteractionChunk(const std::string& path,
                                     InteractionChunk& chunk) const {
   IdSet seen;
   InteractionRow row;
+  LinkBatch links;
+  auto resolve = [&] {
+    links.Resolve(builder,
+                  [&](uint32_t row, v1::InteractionKind kind,
+                      absl::string_view ref, std::optional<uint32_t> case_row) {
+                    if (!AcceptedHere(ref, case_row)) ++chunk.unlinked;
+                    chunk.block.Link(row, kind, ref, case_row);
+                  });
+  };
   ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
     auto reject = [&](RowError error) {
       chunk.rejects.push_back(PendingReject{record.line, std::move(error),
@@ -1061,21 +1093,21 @@ void Importer::ReadInteractionChunk(const std::string& path,
       chunk.ids.Add(id);
     }
     if (auto bad = parser.Parse(record, row)) return reject(*std::move(bad));
-    std::optional<uint32_t> case_row;
-    if (!row.case_ref.empty()) {
-      case_row = builder.FindCase(row.case_ref);
-      if (!AcceptedHere(row.case_ref, case_row)) ++chunk.unlinked;
-    }
+    const uint32_t added = static_cast<uint32_t>(chunk.block.size());
     chunk.block.Add(row.at.date, row.directorate, row.service, row.kind,
-                    row.case_ref, case_row);
+                    /*case_ref=*/"", std::nullopt);
+    if (!row.case_ref.empty() && links.Add(added, row.kind, row.case_ref)) {
+      resolve();
+    }
     ++chunk.accepted;
   });
+  resolve();
 }
 
 void Importer::ReadCaseChunk(const std::string& path, const CsvHeader& header,
                              const CaseRowParser& parser,
                              CaseChunk& chunk) const {
-  absl::flat_hash_set<std::string> seen;
+  IdSet seen;
   v1::Case* c = nullptr;
   CaseState state;
   ReadChunk(path, chunk.bounds, [&](const CsvRecord& record) {
@@ -1087,8 +1119,8 @@ void Importer::ReadCaseChunk(const std::string& path, const CsvHeader& header,
     const absl::string_view ref =
         TrimSpaces(record.fields[parser.ref_column()]);
     if (!ref.empty()) {
-      if (!seen.emplace(ref).second) return reject(DuplicateRef(ref));
-      chunk.refs.emplace_back(ref);
+      if (!seen.Insert(ref)) return reject(DuplicateRef(ref));
+      chunk.refs.Add(ref);
     }
     if (c == nullptr) {
       c = google::protobuf::Arena::CreateMessage<v1::Case>(chunk.arena.get());
@@ -1196,13 +1228,10 @@ absl::Status Importer::ImportCasesInParallel(const std::string& path,
     ReadCaseChunk(path, header, *parser, chunk);
   };
   auto conflicts = [&](const CaseChunk& chunk) {
-    for (const std::string& ref : chunk.refs) {
-      if (case_refs_seen_.contains(ref)) return true;
-    }
-    return false;
+    return case_refs_seen_->ContainsAny(chunk.refs);
   };
   auto merge = [&](CaseChunk& chunk, int64_t lines) -> absl::Status {
-    for (std::string& ref : chunk.refs) case_refs_seen_.insert(std::move(ref));
+    case_refs_seen_->InsertAll(chunk.refs);
     const int64_t read_before = file.read;
     file.read += chunk.bounds.read;
     // Rejects and cases go to different sinks, each in file order.

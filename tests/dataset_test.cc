@@ -1,6 +1,8 @@
 #include "tellus/dataset.h"
 
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -9,6 +11,48 @@
 
 namespace tellus {
 namespace {
+
+TEST(CellDictionaryTest, EachPairHasOneCode) {
+  CellDictionary cells;
+  const uint32_t housing_repairs = cells.Intern("Housing", "Repairs");
+  const uint32_t housing = cells.Intern("Housing", "");
+  EXPECT_NE(housing_repairs, housing);
+  EXPECT_NE(housing_repairs, CellDictionary::kNoDirectorate);
+  EXPECT_EQ(cells.Intern("Housing", "Repairs"), housing_repairs);
+  EXPECT_EQ(cells.Intern("Housing", ""), housing);
+  // The pair, not the concatenation, names a cell.
+  EXPECT_NE(cells.Intern("HousingR", "epairs"), housing_repairs);
+  EXPECT_EQ(cells.Intern("", "Repairs"), CellDictionary::kNoDirectorate);
+  EXPECT_EQ(cells.directorate(housing_repairs), "Housing");
+  EXPECT_EQ(cells.service(housing_repairs), "Repairs");
+}
+
+// Names alike in length and in their first and last eight bytes share an
+// entry of the memo of recent lookups; each must still get its own code,
+// in any order of lookups.
+TEST(CellDictionaryTest, NamesAlikeAtBothEndsKeepTheirOwnCodes) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (char d = 'A'; d <= 'H'; ++d) {
+    for (char s = 'a'; s <= 'h'; ++s) {
+      pairs.emplace_back(std::string("Director") + d + "ate Services",
+                         std::string("Repairs ") + s + " and Maintenance");
+    }
+  }
+  pairs.emplace_back("ab", "c");
+  pairs.emplace_back("a", "bc");
+  pairs.emplace_back("abc", "");
+  CellDictionary cells;
+  std::vector<uint32_t> codes;
+  for (const auto& [d, s] : pairs) codes.push_back(cells.Intern(d, s));
+  EXPECT_EQ(cells.size(), pairs.size() + 1);  // and cell 0
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    const size_t k = rng() % pairs.size();
+    ASSERT_EQ(cells.Intern(pairs[k].first, pairs[k].second), codes[k]) << k;
+    ASSERT_EQ(cells.directorate(codes[k]), pairs[k].first);
+    ASSERT_EQ(cells.service(codes[k]), pairs[k].second);
+  }
+}
 
 // SeenDay must agree with SeenBy for every event and every as-of time: it
 // only skips reading seen_from where the days alone decide.

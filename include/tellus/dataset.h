@@ -27,8 +27,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "tellus/case.h"
 #include "tellus/learning_table.h"
+#include "tellus/string_column.h"
+#include "tellus/string_index.h"
 #include "tellus/v1/case.pb.h"
 #include "tellus/v1/interaction.pb.h"
 
@@ -60,8 +63,24 @@ class CellDictionary {
   size_t size() const { return cells_.size(); }
 
  private:
+  // Recent lookups by a cheap hash of the pair, checked against the cell's
+  // names before use: an import names a few hundred cells at most, and
+  // this spares most rows building the key and hashing it for index_ (a
+  // tenth of the interactions' import before it).
+  struct Recent {
+    uint64_t hash = 0;
+    uint32_t cell = kNoDirectorate;  // kNoDirectorate: the entry is empty
+  };
+  static constexpr size_t kRecent = 1024;
+  static uint64_t QuickHash(absl::string_view directorate,
+                            absl::string_view service);
+  // Intern without the memo.
+  uint32_t InternSlowly(absl::string_view directorate,
+                        absl::string_view service, std::string& scratch);
+
   std::vector<std::pair<std::string, std::string>> cells_;
   absl::flat_hash_map<std::string, uint32_t> index_;  // "dir\0service"
+  std::vector<Recent> recent_ = std::vector<Recent>(kRecent);
 };
 
 // One dated event of every case: its London day, and the unix second from
@@ -90,7 +109,7 @@ struct EventColumn {
 };
 
 struct CaseTable {
-  std::vector<std::string> ref;
+  StringColumn ref;
   std::vector<uint32_t> cell;
   std::vector<uint8_t> type;  // v1::CaseType
   EventColumn received;
@@ -133,6 +152,10 @@ class Dataset {
   const LearningTable& learning() const { return learning_; }
   // Row of the case with this reference.
   std::optional<uint32_t> FindCase(absl::string_view ref) const;
+  // FindCase of each of `refs`, into `rows[i]`, the lookups overlapping
+  // (StringIndex::FindMany): for an importer's batch of linked rows.
+  void FindCases(absl::Span<const absl::string_view> refs,
+                 absl::Span<std::optional<uint32_t>> rows) const;
   // Interactions naming a case reference the data set does not hold.
   int64_t unlinked_interactions() const { return unlinked_; }
   // Bytes held by the columns (not the reference strings or the index of
@@ -145,7 +168,7 @@ class Dataset {
   CaseTable cases_;
   InteractionTable interactions_;
   LearningTable learning_;
-  absl::flat_hash_map<std::string, uint32_t> case_rows_;
+  StringIndex case_rows_;  // rows of cases_.ref
   int64_t unlinked_ = 0;
 };
 
@@ -160,6 +183,11 @@ class InteractionBlock {
   void Add(absl::CivilDay day, absl::string_view directorate,
            absl::string_view service, v1::InteractionKind kind,
            absl::string_view case_ref, std::optional<uint32_t> case_row);
+  // The link of row `row`, added before with an empty case_ref, to the
+  // case `case_ref` names (`case_row`: the builder's row of it, if any).
+  // Rows are linked in ascending order, after any row linked by Add.
+  void Link(uint32_t row, v1::InteractionKind kind, absl::string_view case_ref,
+            std::optional<uint32_t> case_row);
   void Reserve(size_t rows);
   size_t size() const { return day_.size(); }
 
@@ -202,6 +230,14 @@ class DatasetBuilder {
                       absl::string_view case_ref,
                       std::optional<uint32_t> case_row);
 
+  // The link of interaction `row`, added before with an empty case_ref,
+  // to the case `case_ref` names, `case_row` being FindCase(case_ref)
+  // (looked up apart, in a batch: FindCases). Rows are linked in ascending
+  // order, after any row linked by AddInteraction.
+  void LinkInteraction(uint32_t row, v1::InteractionKind kind,
+                       absl::string_view case_ref,
+                       std::optional<uint32_t> case_row);
+
   // Validates a contact restriction (restriction.h) and adds it; fails on
   // an id already added.
   absl::Status AddRestriction(const v1::Restriction& restriction);
@@ -215,7 +251,12 @@ class DatasetBuilder {
   std::optional<uint32_t> FindCase(absl::string_view ref) const {
     return data_.FindCase(ref);
   }
+  void FindCases(absl::Span<const absl::string_view> refs,
+                 absl::Span<std::optional<uint32_t>> rows) const {
+    data_.FindCases(refs, rows);
+  }
   size_t cases() const { return data_.cases_.size(); }
+  size_t interactions() const { return data_.interactions_.size(); }
 
   void Reserve(size_t cases, size_t interactions);
   Dataset Build() &&;

@@ -235,7 +235,8 @@ struct ImportOptions {
   int threads = 1;
 };
 
-class IdSet;  // id_set.h, internal
+class IdSet;      // id_set.h, internal
+class LinkBatch;  // link_batch.h, internal
 struct InteractionChunk;
 struct CaseChunk;
 
@@ -276,6 +277,15 @@ class Importer {
                                InteractionRowParser& parser,
                                const std::string& display_name, int64_t stop,
                                Position* next);
+  // The same, queueing the links of rows naming a case in `links` (with a
+  // DatasetSink), resolved when it fills.
+  absl::Status InteractionRows(CsvReader& reader, const CsvHeader& header,
+                               InteractionRowParser& parser,
+                               const std::string& display_name, int64_t stop,
+                               Position* next, LinkBatch& links);
+  // Looks up the queued links' cases and adds the links to the builder,
+  // counting those to no case this importer accepted as unlinked.
+  void ResolveLinks(LinkBatch& links);
   // The same for cases.csv rows.
   absl::Status CaseRows(CsvReader& reader, const CsvHeader& header,
                         const CaseRowParser& parser,
@@ -311,7 +321,8 @@ class Importer {
   RejectSink* rejects_;
   ImportOptions options_;
   ImportSummary summary_;
-  absl::flat_hash_set<std::string> case_refs_seen_;  // any row's case_ref
+  // Any row's case_ref (a bitmap for numbered references; see id_set.h).
+  std::unique_ptr<IdSet> case_refs_seen_;
   // The cases accepted: their references, or with a DatasetSink the
   // builder's rows that hold them ([first, end) ranges).
   absl::flat_hash_set<std::string> case_refs_accepted_;
