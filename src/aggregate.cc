@@ -1,6 +1,7 @@
 #include "tellus/aggregate.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <limits>
 #include <map>
@@ -206,7 +207,6 @@ DayTables::DayTables(const AggregationSettings& s)
       slot_of[i] = static_cast<uint16_t>(months + p - 1);
     }
   }
-
   // Working days from a year before the five periods (complaints answered
   // in them were mostly received after that) to some way past the as-of
   // date or the period's end (due dates run on past both).
@@ -518,13 +518,17 @@ void PartialAggregate::AddRestrictions(const Dataset& data, size_t begin,
 
 namespace {
 
+// Contacts, on complaints, chasing, after a response: CountFollowUps.
+constexpr size_t kFollowUpCounters = 4;
+
 // Counts rows by (cell, slot) into hist[cell * slots + slot]: the whole
 // per-row work of interactions that are not linked to a case. Four
-// interleaved copies of the table, one per row of each group of four, so that
-// neighbouring rows of the same cell and month (common: rows are in time
-// order) do not wait on each other's increment.
+// interleaved copies of the table (at hist + k * hist_size, summed by the
+// caller), one per row of each group of four, so that neighbouring rows of
+// the same cell and month (common: rows are in time order) do not wait on
+// each other's increment.
 void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
-                 const DayTables& t, int64_t* hist, size_t hist_size) {
+                 const DayTables& t, uint32_t* hist, size_t hist_size) {
   const uint16_t* slot_of = t.slot_of.data();
   const uint32_t first = static_cast<uint32_t>(t.first_day);
   const uint32_t past_end = static_cast<uint32_t>(t.period_of.size());
@@ -532,14 +536,13 @@ void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
   // A day outside the table maps to the last entry (the "outside" slot);
   // unsigned, a day before the first wraps round to a large offset.
   auto key = [&](size_t i) {
-    const uint32_t offset =
-        std::min(static_cast<uint32_t>(day[i]) - first, past_end);
-    return cell[i] * slots + slot_of[offset];
+    return cell[i] * slots +
+           slot_of[std::min(static_cast<uint32_t>(day[i]) - first, past_end)];
   };
-  int64_t* h0 = hist;
-  int64_t* h1 = hist + hist_size;
-  int64_t* h2 = hist + 2 * hist_size;
-  int64_t* h3 = hist + 3 * hist_size;
+  uint32_t* h0 = hist;
+  uint32_t* h1 = hist + hist_size;
+  uint32_t* h2 = hist + 2 * hist_size;
+  uint32_t* h3 = hist + 3 * hist_size;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     ++h0[key(i)];
@@ -548,7 +551,53 @@ void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
     ++h3[key(i + 3)];
   }
   for (; i < n; ++i) ++h0[key(i)];
-  for (size_t k = 0; k < hist_size; ++k) hist[k] += h1[k] + h2[k] + h3[k];
+}
+
+// The follow-up figures of linked rows [first, last) (indices into the
+// linked columns), into follow[cell * kPeriodsKept + period] (contacts, on
+// complaints, chasing, after a response; by the data set's cell) and the
+// months of P.
+void CountFollowUps(const Kernel& k, const InteractionTable& t,
+                    absl::Span<const CaseTimeline> timelines, size_t first,
+                    size_t last,
+                    absl::Span<std::array<int64_t, kFollowUpCounters>> follow,
+                    std::vector<Counters>& months) {
+  // The follow-ups among the linked rows, a block at a time, picked out
+  // without a branch per row: whether a linked row is a follow-up is data,
+  // and a branch on it mispredicted often enough to cost more than the
+  // rest of the loop.
+  constexpr size_t kBlock = 1024;
+  uint32_t follow_ups[kBlock];
+  for (size_t from = first; from < last; from += kBlock) {
+    const size_t to = std::min(last, from + kBlock);
+    size_t n = 0;
+    for (size_t i = from; i < to; ++i) {
+      follow_ups[n] = static_cast<uint32_t>(i);
+      n += t.linked_kind[i] == v1::INTERACTION_KIND_FOLLOW_UP;
+    }
+    // Timelines are read at random: ask for them some rows ahead.
+    constexpr size_t kPrefetchAhead = 16;
+    for (size_t j = 0; j < n; ++j) {
+      if (j + kPrefetchAhead < n) {
+        __builtin_prefetch(
+            &timelines[t.linked_case[follow_ups[j + kPrefetchAhead]]]);
+      }
+      const size_t i = follow_ups[j];
+      const uint32_t r = t.linked_row[i];
+      const int32_t day = t.day[r];
+      const int p = k.PeriodOf(day);
+      if (p < 0) continue;
+      auto& c = follow[t.cell[r] * kPeriodsKept + p];
+      ++c[0];
+      if (p == 0) ++months[k.MonthOf(day)][kFollowUpContacts];
+      const CaseTimeline& timeline = timelines[t.linked_case[i]];
+      if (!timeline.is_complaint) continue;
+      ++c[1];
+      const FollowUpClass f = ClassifyFollowUp(timeline, day);
+      c[2] += f.chasing;
+      c[3] += f.after_response;
+    }
+  }
 }
 
 }  // namespace
@@ -574,16 +623,65 @@ void PartialAggregate::AddInteractions(
   const size_t slots = static_cast<size_t>(tables.slots);
   if (end <= begin) return;
 
-  // Every row: counted in its cell and slot (month of P, or earlier period).
-  std::vector<int64_t> hist(4 * n_cells * slots, 0);
-  CountBySlot(t.day.data() + begin, t.cell.data() + begin, end - begin, tables,
-              hist.data(), n_cells * slots);
-  std::vector<uint32_t> cell_of = MapCells(data);
+  const size_t hist_size = n_cells * slots;
   const int months = tables.months;
+  std::vector<int64_t> total(hist_size, 0);
+  // The follow-up counters by the data set's cell, until the partial's
+  // cells are named below.
+  std::vector<std::array<int64_t, kFollowUpCounters>> follow(n_cells *
+                                                             kPeriodsKept);
+  std::vector<CaseTimeline> own;
+  const Kernel k(tables, data);
+  size_t linked =
+      std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin) -
+      t.linked_row.begin();
+  const bool any_linked =
+      linked < t.linked_row.size() && t.linked_row[linked] < end;
+  if (any_linked && timelines.empty()) {
+    own.resize(data.cases().size());
+    FillCaseTimelines(data, 0, own.size(), absl::MakeSpan(own));
+    timelines = own;
+  }
+
+  // Every row is counted in its cell and slot (month of P, or earlier
+  // period) on 32-bit counters (four copies of the table of a hundred cells
+  // then fit the first-level cache), at most 2^31 rows between sums so that
+  // none can overflow. The linked rows of each block of rows follow it while
+  // its days and cells are still in the cache: read after all the rows, at
+  // 15 million rows, they came from memory again.
+  std::vector<uint32_t> hist(4 * hist_size, 0);
+  constexpr size_t kRowBlock = 16384;
+  constexpr size_t kSumEvery = size_t{1} << 31;
+  size_t since_sum = 0;
+  auto sum_hist = [&] {
+    for (size_t i = 0; i < hist_size; ++i) {
+      total[i] += int64_t{hist[i]} + hist[i + hist_size] +
+                  hist[i + 2 * hist_size] + hist[i + 3 * hist_size];
+    }
+    std::fill(hist.begin(), hist.end(), 0);
+    since_sum = 0;
+  };
+  for (size_t from = begin; from < end; from += kRowBlock) {
+    const size_t to = std::min(end, from + kRowBlock);
+    if (since_sum + (to - from) > kSumEvery) sum_hist();
+    CountBySlot(t.day.data() + from, t.cell.data() + from, to - from, tables,
+                hist.data(), hist_size);
+    since_sum += to - from;
+    if (!any_linked) continue;
+    const size_t linked_end = std::lower_bound(t.linked_row.begin() + linked,
+                                               t.linked_row.end(), to) -
+                              t.linked_row.begin();
+    CountFollowUps(k, t, timelines, linked, linked_end, absl::MakeSpan(follow),
+                   months_);
+    linked = linked_end;
+  }
+  sum_hist();
+
+  std::vector<uint32_t> cell_of = MapCells(data);
   for (size_t cell = 0; cell < n_cells; ++cell) {
-    const int64_t* h = &hist[cell * slots];
+    const int64_t* h = &total[cell * slots];
     int64_t named = 0;  // rows of this cell, in any period or none
-    for (size_t k = 0; k < slots; ++k) named += h[k];
+    for (size_t i = 0; i < slots; ++i) named += h[i];
     if (named == 0) continue;
     // Only cells that rows use are named (as AddCases does).
     const size_t mine =
@@ -596,41 +694,14 @@ void PartialAggregate::AddInteractions(
     for (int p = 1; p < kPeriodsKept; ++p) {
       at(mine, p)[kInteractions] += h[months + p - 1];
     }
-  }
-
-  // Rows linked to a case: the follow-up figures.
-  const auto first_linked =
-      std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin);
-  if (first_linked == t.linked_row.end() || *first_linked >= end) return;
-  std::vector<CaseTimeline> own;
-  if (timelines.empty()) {
-    own.resize(data.cases().size());
-    FillCaseTimelines(data, 0, own.size(), absl::MakeSpan(own));
-    timelines = own;
-  }
-  const Kernel k(tables, data);
-  // Timelines are read at random: ask for them some rows ahead.
-  constexpr size_t kPrefetchAhead = 16;
-  const size_t n_linked = t.linked_row.size();
-  for (size_t i = first_linked - t.linked_row.begin();
-       i < n_linked && t.linked_row[i] < end; ++i) {
-    if (i + kPrefetchAhead < n_linked) {
-      __builtin_prefetch(&timelines[t.linked_case[i + kPrefetchAhead]]);
+    for (int p = 0; p < kPeriodsKept; ++p) {
+      const auto& f = follow[cell * kPeriodsKept + p];
+      Counters& c = at(mine, p);
+      c[kFollowUpContacts] += f[0];
+      c[kFollowUpsOnComplaints] += f[1];
+      c[kFollowUpChasing] += f[2];
+      c[kFollowUpAfterResponse] += f[3];
     }
-    if (t.linked_kind[i] != v1::INTERACTION_KIND_FOLLOW_UP) continue;
-    const uint32_t r = t.linked_row[i];
-    const int32_t day = t.day[r];
-    const int p = k.PeriodOf(day);
-    if (p < 0) continue;
-    Counters& c = at(cell_of[t.cell[r]], p);
-    ++c[kFollowUpContacts];
-    if (p == 0) ++months_[k.MonthOf(day)][kFollowUpContacts];
-    const CaseTimeline& timeline = timelines[t.linked_case[i]];
-    if (!timeline.is_complaint) continue;
-    ++c[kFollowUpsOnComplaints];
-    const FollowUpClass f = ClassifyFollowUp(timeline, day);
-    c[kFollowUpChasing] += f.chasing;
-    c[kFollowUpAfterResponse] += f.after_response;
   }
 }
 
