@@ -174,8 +174,8 @@ int main(int argc, char** argv) {
     tellus::ImportOptions import_options;
     import_options.threads = o.threads;
     tellus::Importer importer(sink, nullptr, import_options);
-    absl::Status status = importer.ImportCases(o.cases);
-    if (status.ok()) status = importer.ImportInteractions(o.interactions);
+    absl::Status status =
+        importer.ImportCasesAndInteractions(o.cases, o.interactions);
     if (!status.ok()) return Fail(std::string(status.message()));
     data = std::move(sink).Build();
     load_wall.push_back(WallMs() - wall);

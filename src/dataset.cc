@@ -267,6 +267,52 @@ void InteractionBlock::Link(uint32_t row, v1::InteractionKind kind,
   }
 }
 
+void InteractionBlock::ResolvePending(
+    const DatasetBuilder& builder,
+    absl::FunctionRef<void(absl::string_view, std::optional<uint32_t>)> each) {
+  if (pending_.empty()) return;
+  std::vector<absl::string_view> refs;
+  refs.reserve(pending_.size());
+  for (const Pending& p : pending_) refs.push_back(p.case_ref);
+  std::vector<std::optional<uint32_t>> found(refs.size());
+  builder.FindCases(refs, absl::MakeSpan(found));
+  // The links found join those made by Add in row order.
+  std::vector<uint32_t> rows;
+  std::vector<int32_t> cases;
+  std::vector<uint8_t> kinds;
+  std::vector<Pending> still_pending;
+  const size_t n = linked_row_.size() + pending_.size();
+  rows.reserve(n);
+  cases.reserve(n);
+  kinds.reserve(n);
+  size_t a = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    Pending& p = pending_[i];
+    each(p.case_ref, found[i]);
+    if (!found[i]) {
+      still_pending.push_back(std::move(p));
+      continue;
+    }
+    for (; a < linked_row_.size() && linked_row_[a] < p.row; ++a) {
+      rows.push_back(linked_row_[a]);
+      cases.push_back(linked_case_[a]);
+      kinds.push_back(linked_kind_[a]);
+    }
+    rows.push_back(p.row);
+    cases.push_back(static_cast<int32_t>(*found[i]));
+    kinds.push_back(p.kind);
+  }
+  for (; a < linked_row_.size(); ++a) {
+    rows.push_back(linked_row_[a]);
+    cases.push_back(linked_case_[a]);
+    kinds.push_back(linked_kind_[a]);
+  }
+  linked_row_ = std::move(rows);
+  linked_case_ = std::move(cases);
+  linked_kind_ = std::move(kinds);
+  pending_ = std::move(still_pending);
+}
+
 void InteractionBlock::Reserve(size_t rows) {
   day_.reserve(rows);
   cell_.reserve(rows);

@@ -661,7 +661,8 @@ RowError DuplicateId(absl::string_view id) {
 constexpr int kMaxThreads = 64;
 
 // Cuts the rows of a file (from `data`, where a record starts) into
-// `parts` parts of about the same size, each beginning just after an LF:
+// `parts` parts, the first of about `first_share` of the bytes and the
+// others of about the same size, each beginning just after an LF:
 // the offsets where the parts begin, then the file's size. With
 // `count_quotes`, only after an LF with an even number of quotes between
 // `data` and it (outside any quoted field, if the quotes are well formed).
@@ -669,7 +670,8 @@ constexpr int kMaxThreads = 64;
 // empty).
 absl::StatusOr<std::vector<int64_t>> SplitAtLines(const std::string& path,
                                                   int64_t data, int parts,
-                                                  bool count_quotes) {
+                                                  bool count_quotes,
+                                                  double first_share) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return absl::NotFoundError(
@@ -687,7 +689,13 @@ absl::StatusOr<std::vector<int64_t>> SplitAtLines(const std::string& path,
   int64_t pos = data;  // bytes before `pos` are scanned
   bool odd = false;    // an odd number of quotes before `pos`
   for (int k = 1; k < parts; ++k) {
-    const int64_t cut = data + (size - data) * k / parts - 1;
+    // Part 0 takes first_share of the bytes, the others equal shares of
+    // the rest.
+    const double share =
+        first_share + (1 - first_share) * (k - 1) / (parts - 1);
+    const int64_t cut =
+        data + static_cast<int64_t>(static_cast<double>(size - data) * share) -
+        1;
     int64_t start = size;
     if (pos < cut) pos = count_quotes ? pos : cut;
     while (pos < size) {
@@ -1068,13 +1076,14 @@ struct CaseChunk {
 void Importer::ReadInteractionChunk(const std::string& path,
                                     const CsvHeader& header,
                                     InteractionRowParser parser,
-                                    const DatasetBuilder& builder,
+                                    const DatasetBuilder* builder,
                                     InteractionChunk& chunk) const {
   IdSet seen;
   InteractionRow row;
   LinkBatch links;
   auto resolve = [&] {
-    links.Resolve(builder,
+    if (links.empty()) return;
+    links.Resolve(*builder,
                   [&](uint32_t row, v1::InteractionKind kind,
                       absl::string_view ref, std::optional<uint32_t> case_row) {
                     if (!AcceptedHere(ref, case_row)) ++chunk.unlinked;
@@ -1093,6 +1102,12 @@ void Importer::ReadInteractionChunk(const std::string& path,
       chunk.ids.Add(id);
     }
     if (auto bad = parser.Parse(record, row)) return reject(*std::move(bad));
+    if (builder == nullptr) {  // links resolved when the chunk is merged
+      chunk.block.Add(row.at.date, row.directorate, row.service, row.kind,
+                      row.case_ref, std::nullopt);
+      ++chunk.accepted;
+      return;
+    }
     const uint32_t added = static_cast<uint32_t>(chunk.block.size());
     chunk.block.Add(row.at.date, row.directorate, row.service, row.kind,
                     /*case_ref=*/"", std::nullopt);
@@ -1154,19 +1169,23 @@ enum class PartsEnd {
 // part could give is read by `in_order` again: after a part that began
 // inside a record (a cut in a quoted field), the rest is cut again where
 // the quotes before each cut are even in number; after any other fault, or
-// a second misplaced part, it is read on this thread.
+// a second misplaced part, it is read on this thread. Part 0 is
+// `first_share` of the bytes (by default as large as the others).
 template <typename Chunk, typename InOrder, typename ReadPart,
           typename Conflicts, typename Merge>
 absl::Status ReadInParallel(const std::string& path, CsvReader& reader,
                             Importer::Position at, int threads,
                             InOrder in_order, ReadPart read_part,
-                            Conflicts conflicts, Merge merge) {
+                            Conflicts conflicts, Merge merge,
+                            double first_share = 0) {
+  if (first_share <= 0) first_share = 1.0 / threads;
   std::optional<CsvReader> rest;
   for (int round = 0; round < 2; ++round) {
     CsvReader& part0 = round == 0 ? reader : *rest;
     TELLUS_ASSIGN_OR_RETURN(
         std::vector<int64_t> starts,
-        SplitAtLines(path, at.offset, threads, /*count_quotes=*/round > 0));
+        SplitAtLines(path, at.offset, threads, /*count_quotes=*/round > 0,
+                     first_share));
     std::vector<Chunk> chunks(starts.size() - 1);
     std::vector<std::thread> workers;
     for (size_t k = 1; k < chunks.size(); ++k) {
@@ -1255,30 +1274,64 @@ absl::Status Importer::ImportCasesInParallel(const std::string& path,
 
 absl::Status Importer::ImportInteractionsInParallel(
     const std::string& path, const std::string& display_name,
-    DatasetBuilder& builder, int threads) {
-  FileSummary& file = summary_.interactions;
-  file.file = display_name;
-  TELLUS_ASSIGN_OR_RETURN(CsvReader reader, Open(path));
-  TELLUS_ASSIGN_OR_RETURN(CsvHeader header, ReadHeader(reader, display_name));
-  auto parser = InteractionRowParser::Create(header);
-  if (!parser.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(display_name, ": ", parser.status().message()));
-  }
-  auto in_order = [&](CsvReader& r, int64_t stop, Position* next) {
-    return InteractionRows(r, header, *parser, display_name, stop, next);
+    DatasetBuilder& builder, int threads, const CasesFirst* cases_first) {
+  // With cases to import first, an interactions file that cannot be read
+  // fails after them, as when one is imported after the other.
+  auto import_cases = [&]() -> absl::Status {
+    if (cases_first == nullptr) return absl::OkStatus();
+    TELLUS_ASSIGN_OR_RETURN(CsvReader cases, Open(cases_first->path));
+    return ImportCases(cases, cases_first->name);
   };
+  // (A file that opens is named in the summary, as the one-thread import
+  // names it.)
+  auto fail = [&](absl::Status status, bool opened = true) {
+    TELLUS_RETURN_IF_ERROR(import_cases());
+    if (opened) summary_.interactions.file = display_name;
+    return status;
+  };
+  FileSummary& file = summary_.interactions;
+  auto reader = Open(path);
+  if (!reader.ok()) return fail(reader.status(), /*opened=*/false);
+  auto header = ReadHeader(*reader, display_name);
+  if (!header.ok()) return fail(header.status());
+  auto parser = InteractionRowParser::Create(*header);
+  if (!parser.ok()) {
+    return fail(absl::InvalidArgumentError(
+        absl::StrCat(display_name, ": ", parser.status().message())));
+  }
+  // The cases are imported on this thread before its part of the
+  // interactions, while the other parts are read; their rows' links wait
+  // for the cases (`deferred`).
+  const bool deferred = cases_first != nullptr;
+  bool cases_imported = !deferred;
+  auto in_order = [&](CsvReader& r, int64_t stop,
+                      Position* next) -> absl::Status {
+    if (!cases_imported) {
+      cases_imported = true;
+      TELLUS_RETURN_IF_ERROR(import_cases());
+      file.file = display_name;
+    }
+    return InteractionRows(r, *header, *parser, display_name, stop, next);
+  };
+  if (!deferred) file.file = display_name;
   // The parts' threads each copy this parser, which nothing parses with:
   // a parser keeps scratch space, which the in-order part writes to while
   // they copy.
   const InteractionRowParser for_parts = *parser;
   auto read_part = [&](InteractionChunk& chunk) {
-    ReadInteractionChunk(path, header, for_parts, builder, chunk);
+    ReadInteractionChunk(path, *header, for_parts,
+                         deferred ? nullptr : &builder, chunk);
   };
   auto conflicts = [&](const InteractionChunk& chunk) {
     return interaction_ids_seen_->ContainsAny(chunk.ids);
   };
   auto merge = [&](InteractionChunk& chunk, int64_t lines) -> absl::Status {
+    if (deferred) {
+      chunk.block.ResolvePending(
+          builder, [&](absl::string_view ref, std::optional<uint32_t> row) {
+            if (!AcceptedHere(ref, row)) ++chunk.unlinked;
+          });
+    }
     interaction_ids_seen_->InsertAll(chunk.ids);
     const int64_t read_before = file.read;
     file.read += chunk.bounds.read;
@@ -1292,9 +1345,41 @@ absl::Status Importer::ImportInteractionsInParallel(
     ReportProgress(options_, display_name, read_before, file.read);
     return absl::OkStatus();
   };
-  const Position data = {reader.offset(), reader.lines_read() + 1};
-  return ReadInParallel<InteractionChunk>(path, reader, data, threads, in_order,
-                                          read_part, conflicts, merge);
+  double first_share = 0;  // equal parts
+  if (deferred) {
+    // This thread's part is made smaller by about what the cases cost: a
+    // case row costs about six times an interaction row, byte for byte.
+    struct stat cases_stat, interactions_stat;
+    if (::stat(cases_first->path.c_str(), &cases_stat) == 0 &&
+        ::stat(path.c_str(), &interactions_stat) == 0 &&
+        interactions_stat.st_size > 0) {
+      const double cases_cost = 6.0 * static_cast<double>(cases_stat.st_size) /
+                                static_cast<double>(interactions_stat.st_size);
+      const double per_thread = 1.0 / (threads - 1);
+      first_share = std::clamp((per_thread - cases_cost) / (1 + per_thread),
+                               0.05, 1.0 / threads);
+    }
+  }
+  const Position data = {reader->offset(), reader->lines_read() + 1};
+  return ReadInParallel<InteractionChunk>(path, *reader, data, threads,
+                                          in_order, read_part, conflicts, merge,
+                                          first_share);
+}
+
+absl::Status Importer::ImportCasesAndInteractions(
+    const std::string& cases_path, const std::string& interactions_path,
+    const std::string& cases_name, const std::string& interactions_name) {
+  const int threads = Threads();
+  if (threads <= 1 || builder_ == nullptr) {
+    TELLUS_RETURN_IF_ERROR(ImportCases(cases_path, cases_name));
+    return ImportInteractions(interactions_path, interactions_name);
+  }
+  const CasesFirst cases = {cases_path,
+                            cases_name.empty() ? cases_path : cases_name};
+  return ImportInteractionsInParallel(
+      interactions_path,
+      interactions_name.empty() ? interactions_path : interactions_name,
+      *builder_, threads, &cases);
 }
 
 std::string FormatSummary(const ImportSummary& s) {

@@ -1,5 +1,7 @@
 #include "tellus/dataset.h"
 
+#include <iterator>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -25,6 +27,52 @@ TEST(CellDictionaryTest, EachPairHasOneCode) {
   EXPECT_EQ(cells.Intern("", "Repairs"), CellDictionary::kNoDirectorate);
   EXPECT_EQ(cells.directorate(housing_repairs), "Housing");
   EXPECT_EQ(cells.service(housing_repairs), "Repairs");
+}
+
+// Links left pending in a block (read before its builder held the cases)
+// and resolved after: the same columns as links made as the rows came.
+TEST(InteractionBlockTest, PendingLinksResolveAsIfMadeAtOnce) {
+  DatasetBuilder builder;
+  for (const char* ref : {"C-1", "C-2", "C-3"}) {
+    v1::Case c;
+    c.set_ref(ref);
+    c.set_type(v1::CASE_TYPE_COMPLAINT);
+    c.set_directorate("Housing");
+    *c.mutable_received()->mutable_date() = ToProto(absl::CivilDay(2023, 5, 2));
+    ASSERT_TRUE(builder.AddCase(c).ok());
+  }
+  const absl::CivilDay day(2023, 6, 1);
+  const char* refs[] = {"C-2", "", "C-9", "C-1", "C-3", "", "C-2"};
+  InteractionBlock at_once, later;
+  for (size_t i = 0; i < std::size(refs); ++i) {
+    const auto kind = static_cast<v1::InteractionKind>(1 + i % 5);
+    // Row 3 is linked at once in both, as a row read after the cases is.
+    const bool known = i == 3;
+    at_once.Add(day, "Housing", "", kind, refs[i],
+                *refs[i] ? builder.FindCase(refs[i]) : std::nullopt);
+    later.Add(day, "Housing", "", kind, refs[i],
+              known ? builder.FindCase(refs[i]) : std::nullopt);
+  }
+  std::vector<std::pair<std::string, std::optional<uint32_t>>> seen;
+  later.ResolvePending(builder,
+                       [&](absl::string_view ref, std::optional<uint32_t> row) {
+                         seen.emplace_back(std::string(ref), row);
+                       });
+  const std::vector<std::pair<std::string, std::optional<uint32_t>>> want = {
+      {"C-2", 1u}, {"C-9", std::nullopt}, {"C-3", 2u}, {"C-2", 1u}};
+  EXPECT_EQ(seen, want);
+
+  DatasetBuilder a = builder, b = builder;
+  a.AppendInteractions(at_once);
+  b.AppendInteractions(later);
+  const Dataset x = std::move(a).Build();
+  const Dataset y = std::move(b).Build();
+  EXPECT_EQ(x.interactions().linked_row, y.interactions().linked_row);
+  EXPECT_EQ(x.interactions().linked_case, y.interactions().linked_case);
+  EXPECT_EQ(x.interactions().linked_kind, y.interactions().linked_kind);
+  EXPECT_EQ(x.interactions().linked_row, (std::vector<uint32_t>{0, 3, 4, 6}));
+  EXPECT_EQ(x.unlinked_interactions(), 1);
+  EXPECT_EQ(y.unlinked_interactions(), 1);
 }
 
 // Names alike in length and in their first and last eight bytes share an

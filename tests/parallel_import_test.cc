@@ -74,9 +74,15 @@ class OneRowAtATime : public ImportSink {
   DatasetSink inner;
 };
 
+// How the two files are imported.
+enum class Calls {
+  kOneThenTheOther,  // ImportCases, then ImportInteractions
+  kTogether,         // ImportCasesAndInteractions
+};
+
 // The import on `threads` threads, or (0) one row at a time.
 Outcome Load(const std::string& cases, const std::string& interactions,
-             int threads) {
+             int threads, Calls calls = Calls::kOneThenTheOther) {
   Outcome out;
   OneRowAtATime sink;
   RejectList rejects;
@@ -84,9 +90,15 @@ Outcome Load(const std::string& cases, const std::string& interactions,
   options.threads = threads;
   Importer importer(threads == 0 ? static_cast<ImportSink&>(sink) : sink.inner,
                     &rejects, options);
-  out.status = importer.ImportCases(cases, "cases.csv");
-  if (out.status.ok()) {
-    out.status = importer.ImportInteractions(interactions, "interactions.csv");
+  if (calls == Calls::kTogether) {
+    out.status = importer.ImportCasesAndInteractions(
+        cases, interactions, "cases.csv", "interactions.csv");
+  } else {
+    out.status = importer.ImportCases(cases, "cases.csv");
+    if (out.status.ok()) {
+      out.status =
+          importer.ImportInteractions(interactions, "interactions.csv");
+    }
   }
   out.data = std::move(sink.inner).Build();
   out.rejects = rejects.rejects();
@@ -146,6 +158,11 @@ void ExpectSameOnAnyThreads(const std::string& interactions) {
   for (int threads = 1; threads <= 8; ++threads) {
     SCOPED_TRACE(absl::StrCat(threads, " threads"));
     ExpectSame(want, Load(cases.path(), file.path(), threads));
+    // The interactions' later parts read while the cases are, their links
+    // made after.
+    SCOPED_TRACE("both files in one call");
+    ExpectSame(want,
+               Load(cases.path(), file.path(), threads, Calls::kTogether));
   }
 }
 
@@ -195,6 +212,28 @@ TEST(ParallelImportTest, TinyFiles) {
 
 TEST(ParallelImportTest, MissingColumnFailsTheFile) {
   ExpectSameOnAnyThreads("interaction_id,at,kind\nI1,2023-01-01T10:00,web\n");
+}
+
+// A file that cannot be read, or whose header fails, fails both files' one
+// call as it fails the calls one after the other: the cases are in (and
+// their rejects written) before an interactions file fails.
+TEST(ParallelImportTest, FileErrorsAsOneThenTheOther) {
+  TempFile cases(kCases);
+  TempFile bad_cases("case_ref,type\nC-9,complaint\n");
+  TempFile interactions(absl::StrCat(kHeader, Rows(1, 500)));
+  const std::string missing = "no-such-interactions.csv";
+  for (int threads = 1; threads <= 4; ++threads) {
+    SCOPED_TRACE(absl::StrCat(threads, " threads"));
+    for (const auto& [c, i] :
+         {std::pair(cases.path(), missing),
+          std::pair(bad_cases.path(), interactions.path()),
+          std::pair(std::string("no-such-cases.csv"), interactions.path())}) {
+      SCOPED_TRACE(c + " " + i);
+      const Outcome want = Load(c, i, 0);
+      EXPECT_FALSE(want.status.ok());
+      ExpectSame(want, Load(c, i, threads, Calls::kTogether));
+    }
+  }
 }
 
 TEST(ParallelImportTest, BomBlankLinesAndCrlf) {

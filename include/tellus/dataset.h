@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -176,6 +177,8 @@ class Dataset {
 // each as DatasetBuilder::AddInteraction would add it but with cells of the
 // block's own dictionary; DatasetBuilder::AppendInteractions then adds them
 // after the rows it holds, as if they had been added one by one.
+class DatasetBuilder;
+
 class InteractionBlock {
  public:
   // `case_row`: the builder's row of the case `case_ref` names, if it holds
@@ -188,6 +191,14 @@ class InteractionBlock {
   // Rows are linked in ascending order, after any row linked by Add.
   void Link(uint32_t row, v1::InteractionKind kind, absl::string_view case_ref,
             std::optional<uint32_t> case_row);
+  // Links the rows added with a case_ref but no case row (read before the
+  // builder held its cases) to `builder`'s cases, calling
+  // each(case_ref, case_row) for every such row in row order; those that
+  // name no case stay pending, as Add leaves them.
+  void ResolvePending(const DatasetBuilder& builder,
+                      absl::FunctionRef<void(absl::string_view case_ref,
+                                             std::optional<uint32_t> case_row)>
+                          each);
   void Reserve(size_t rows);
   size_t size() const { return day_.size(); }
 

@@ -251,6 +251,15 @@ class Importer {
                            const std::string& display_name = "");
   absl::Status ImportInteractions(const std::string& path,
                                   const std::string& display_name = "");
+  // ImportCases(cases_path) then ImportInteractions(interactions_path), with
+  // the same data set, rejects and summary; with a DatasetSink and more
+  // than one thread (ImportOptions::threads), parts of the interactions
+  // file are read while the cases are, their links to cases made once the
+  // cases are in.
+  absl::Status ImportCasesAndInteractions(
+      const std::string& cases_path, const std::string& interactions_path,
+      const std::string& cases_name = "",
+      const std::string& interactions_name = "");
   // The same over a reader (tests, in-memory data).
   absl::Status ImportCases(CsvReader& reader, const std::string& display_name);
   absl::Status ImportInteractions(CsvReader& reader,
@@ -305,15 +314,22 @@ class Importer {
                                      int threads);
   void ReadCaseChunk(const std::string& path, const CsvHeader& header,
                      const CaseRowParser& parser, CaseChunk& chunk) const;
-  absl::Status ImportInteractionsInParallel(const std::string& path,
-                                            const std::string& display_name,
-                                            DatasetBuilder& builder,
-                                            int threads);
+  // A cases file to import before the interactions, and its display name.
+  struct CasesFirst {
+    std::string path;
+    std::string name;
+  };
+  // With `cases_first`, imports that cases file (on this thread, before its
+  // own part of the interactions) while the other parts are read.
+  absl::Status ImportInteractionsInParallel(
+      const std::string& path, const std::string& display_name,
+      DatasetBuilder& builder, int threads,
+      const CasesFirst* cases_first = nullptr);
   // Parses and validates one part of an interactions file on its own
   // (a worker thread of ImportInteractionsInParallel).
   void ReadInteractionChunk(const std::string& path, const CsvHeader& header,
                             InteractionRowParser parser,
-                            const DatasetBuilder& builder,
+                            const DatasetBuilder* builder,
                             InteractionChunk& chunk) const;
 
   ImportSink& sink_;

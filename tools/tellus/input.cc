@@ -63,9 +63,11 @@ absl::Status ImportInto(const InputOptions& options, ImportSink& sink) {
   ImportOptions import_options = TerminalProgress();
   import_options.threads = options.threads;
   Importer importer(sink, rejects.get(), std::move(import_options));
-  TELLUS_RETURN_IF_ERROR(importer.ImportCases(options.cases));
-  if (!options.interactions.empty()) {
-    TELLUS_RETURN_IF_ERROR(importer.ImportInteractions(options.interactions));
+  if (options.interactions.empty()) {
+    TELLUS_RETURN_IF_ERROR(importer.ImportCases(options.cases));
+  } else {
+    TELLUS_RETURN_IF_ERROR(importer.ImportCasesAndInteractions(
+        options.cases, options.interactions));
   }
   if (isatty(fileno(stderr))) std::fputs("\r\033[K", stderr);
   const ImportSummary& summary = importer.summary();
