@@ -97,6 +97,14 @@ def test_cli_matches_the_oracle(cli, tmp_path, seed):
                        f"publish {sc.publish}):\n" + "\n".join(diffs))
 
 
+def test_cli_matches_the_oracle_on_a_larger_data_set(cli, tmp_path):
+    # Enough interactions for the report kernel's blocks of 16,384 rows and
+    # the import's batches of 64 linked rows to turn over many times.
+    sc = generate.generate(2001, n_cases=3000, n_inter=40000)
+    diffs = compare.compare(cli, sc, tmp_path)
+    assert not diffs, "seed 2001, 40,000 interactions:\n" + "\n".join(diffs)
+
+
 def test_working_day_calendar_matches_the_oracle(cli):
     for year in range(1998, 2036):
         out = subprocess.run([cli, "workdays", "holidays", str(year)],
