@@ -267,6 +267,50 @@ void InteractionBlock::Link(uint32_t row, v1::InteractionKind kind,
   }
 }
 
+namespace {
+
+// A link resolved after its row was added.
+struct LateLink {
+  uint32_t row;
+  int32_t case_row;
+  uint8_t kind;
+};
+
+// Merges `late` (ascending rows) into linked columns kept in row order.
+void MergeLinks(const std::vector<LateLink>& late,
+                std::vector<uint32_t>& linked_row,
+                std::vector<int32_t>& linked_case,
+                std::vector<uint8_t>& linked_kind) {
+  if (late.empty()) return;
+  const size_t n = linked_row.size() + late.size();
+  std::vector<uint32_t> rows;
+  std::vector<int32_t> cases;
+  std::vector<uint8_t> kinds;
+  rows.reserve(n);
+  cases.reserve(n);
+  kinds.reserve(n);
+  size_t a = 0;
+  auto keep_before = [&](uint64_t row) {
+    for (; a < linked_row.size() && linked_row[a] < row; ++a) {
+      rows.push_back(linked_row[a]);
+      cases.push_back(linked_case[a]);
+      kinds.push_back(linked_kind[a]);
+    }
+  };
+  for (const LateLink& link : late) {
+    keep_before(link.row);
+    rows.push_back(link.row);
+    cases.push_back(link.case_row);
+    kinds.push_back(link.kind);
+  }
+  keep_before(UINT64_MAX);  // the rest
+  linked_row = std::move(rows);
+  linked_case = std::move(cases);
+  linked_kind = std::move(kinds);
+}
+
+}  // namespace
+
 void InteractionBlock::ResolvePending(
     const DatasetBuilder& builder,
     absl::FunctionRef<void(absl::string_view, std::optional<uint32_t>)> each) {
@@ -276,40 +320,18 @@ void InteractionBlock::ResolvePending(
   for (const Pending& p : pending_) refs.push_back(p.case_ref);
   std::vector<std::optional<uint32_t>> found(refs.size());
   builder.FindCases(refs, absl::MakeSpan(found));
-  // The links found join those made by Add in row order.
-  std::vector<uint32_t> rows;
-  std::vector<int32_t> cases;
-  std::vector<uint8_t> kinds;
+  std::vector<LateLink> late;
   std::vector<Pending> still_pending;
-  const size_t n = linked_row_.size() + pending_.size();
-  rows.reserve(n);
-  cases.reserve(n);
-  kinds.reserve(n);
-  size_t a = 0;
   for (size_t i = 0; i < pending_.size(); ++i) {
     Pending& p = pending_[i];
     each(p.case_ref, found[i]);
-    if (!found[i]) {
+    if (found[i]) {
+      late.push_back({p.row, static_cast<int32_t>(*found[i]), p.kind});
+    } else {
       still_pending.push_back(std::move(p));
-      continue;
     }
-    for (; a < linked_row_.size() && linked_row_[a] < p.row; ++a) {
-      rows.push_back(linked_row_[a]);
-      cases.push_back(linked_case_[a]);
-      kinds.push_back(linked_kind_[a]);
-    }
-    rows.push_back(p.row);
-    cases.push_back(static_cast<int32_t>(*found[i]));
-    kinds.push_back(p.kind);
   }
-  for (; a < linked_row_.size(); ++a) {
-    rows.push_back(linked_row_[a]);
-    cases.push_back(linked_case_[a]);
-    kinds.push_back(linked_kind_[a]);
-  }
-  linked_row_ = std::move(rows);
-  linked_case_ = std::move(cases);
-  linked_kind_ = std::move(kinds);
+  MergeLinks(late, linked_row_, linked_case_, linked_kind_);
   pending_ = std::move(still_pending);
 }
 
@@ -388,44 +410,15 @@ void DatasetBuilder::ClearInteractions() {
 
 void DatasetBuilder::ResolvePendingLinks() {
   InteractionTable& t = data_.interactions_;
-  // Links resolved now join the others in row order.
-  std::vector<std::pair<uint32_t, size_t>> resolved;  // row, pending index
-  for (size_t i = 0; i < pending_links_.size(); ++i) {
-    if (data_.FindCase(pending_links_[i].case_ref)) {
-      resolved.emplace_back(pending_links_[i].row, i);
+  std::vector<LateLink> late;
+  for (const PendingLink& p : pending_links_) {
+    if (const auto found = data_.FindCase(p.case_ref)) {
+      late.push_back({p.row, static_cast<int32_t>(*found), p.kind});
     } else {
       ++data_.unlinked_;
     }
   }
-  if (!resolved.empty()) {
-    const size_t n = t.linked_row.size() + resolved.size();
-    std::vector<uint32_t> rows;
-    std::vector<int32_t> cases;
-    std::vector<uint8_t> kinds;
-    rows.reserve(n);
-    cases.reserve(n);
-    kinds.reserve(n);
-    size_t a = 0;
-    for (const auto& [row, i] : resolved) {
-      for (; a < t.linked_row.size() && t.linked_row[a] < row; ++a) {
-        rows.push_back(t.linked_row[a]);
-        cases.push_back(t.linked_case[a]);
-        kinds.push_back(t.linked_kind[a]);
-      }
-      rows.push_back(row);
-      cases.push_back(
-          static_cast<int32_t>(*data_.FindCase(pending_links_[i].case_ref)));
-      kinds.push_back(pending_links_[i].kind);
-    }
-    for (; a < t.linked_row.size(); ++a) {
-      rows.push_back(t.linked_row[a]);
-      cases.push_back(t.linked_case[a]);
-      kinds.push_back(t.linked_kind[a]);
-    }
-    t.linked_row = std::move(rows);
-    t.linked_case = std::move(cases);
-    t.linked_kind = std::move(kinds);
-  }
+  MergeLinks(late, t.linked_row, t.linked_case, t.linked_kind);
   pending_links_.clear();
 }
 

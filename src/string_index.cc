@@ -50,16 +50,8 @@ bool StringIndex::Insert(const StringColumn& column, uint32_t row) {
     Rehash(column, CapacityFor(size_ + 1));
   }
   const uint64_t hash = Hash(value);
-  const uint64_t tag = hash >> 32;
-  const size_t mask = slots_.size() - 1;
-  size_t i = hash & mask;
-  while (slots_[i] != 0) {
-    if ((slots_[i] & 0xffffffff) == tag && column[RowOf(slots_[i])] == value) {
-      return false;
-    }
-    i = (i + 1) & mask;
-  }
-  slots_[i] = Slot(row, hash);
+  if (FindHashed(column, value, hash)) return false;
+  Place(Slot(row, hash), hash);
   ++size_;
   return true;
 }
