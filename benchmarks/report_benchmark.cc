@@ -194,6 +194,64 @@ BENCHMARK(BM_ReportTwoThreadsCriticalPath)
     ->Unit(benchmark::kMillisecond)
     ->UseManualTime();
 
+// The report's parts, one at a time on one thread (1.5 and 15 million
+// interactions): what ResolveSettings and a partial's day tables cost; the
+// case kernel (AddCases, with the timelines, and the restrictions); the
+// interaction kernel (AddInteractions, the timelines made beforehand); and
+// the report message built from the merged partial.
+enum Part { kSettings, kCases, kInteractions, kMessage };
+
+void BM_ReportPart(benchmark::State& state) {
+  const Dataset* data = Data(state.range(0));
+  if (data == nullptr) return state.SkipWithError("cannot load the data");
+  const Part part = static_cast<Part>(state.range(1));
+  const absl::Time now = absl::FromUnixSeconds(1735689600);
+  absl::StatusOr<AggregationSettings> settings =
+      ResolveSettings(Request(), now);
+  if (!settings.ok()) return state.SkipWithError("bad settings");
+  std::vector<aggregate_internal::CaseTimeline> timelines(data->cases().size());
+  PartialAggregate whole(*settings);
+  whole.AddCases(*data, 0, data->cases().size(), absl::MakeSpan(timelines));
+  whole.AddRestrictions(*data, 0, data->learning().restrictions.size());
+  whole.AddInteractions(*data, 0, data->interactions().size(), timelines);
+  for (auto _ : state) {
+    switch (part) {
+      case kSettings: {
+        absl::StatusOr<AggregationSettings> s = ResolveSettings(Request(), now);
+        PartialAggregate partial(*s);
+        benchmark::DoNotOptimize(partial.cell_count());
+        break;
+      }
+      case kCases: {
+        PartialAggregate partial(*settings);
+        partial.AddCases(*data, 0, data->cases().size(),
+                         absl::MakeSpan(timelines));
+        partial.AddRestrictions(*data, 0, data->learning().restrictions.size());
+        benchmark::DoNotOptimize(partial.cell_count());
+        break;
+      }
+      case kInteractions: {
+        PartialAggregate partial(*settings);
+        partial.AddInteractions(*data, 0, data->interactions().size(),
+                                timelines);
+        benchmark::DoNotOptimize(partial.cell_count());
+        break;
+      }
+      case kMessage: {
+        absl::StatusOr<v1::AnnualReport> report = BuildReport(whole, Request());
+        if (!report.ok()) return state.SkipWithError("report failed");
+        benchmark::DoNotOptimize(report->metrics_size());
+        break;
+      }
+    }
+  }
+}
+BENCHMARK(BM_ReportPart)
+    ->ArgNames({"interactions", "part"})
+    ->ArgsProduct({{1'500'000, 15'000'000},
+                   {kSettings, kCases, kInteractions, kMessage}})
+    ->Unit(benchmark::kMicrosecond);
+
 // Sums every element of a column (vectorised by the compiler).
 template <typename T>
 uint64_t SumColumn(const std::vector<T>& column, size_t begin, size_t end) {

@@ -155,6 +155,28 @@ struct DayTables {
     return DayNumber(calendar.AddWorkingDays(FromDayNumber(day), n));
   }
 
+  // The first and last day of the run of days around `day` that share its
+  // slot (INT32_MIN or INT32_MAX for a run that goes on past the table).
+  std::pair<int32_t, int32_t> SlotRunOf(int32_t day) const {
+    const int64_t offset = int64_t{day} - first_day;
+    const int64_t size = static_cast<int64_t>(period_of.size());
+    if (offset < 0) return {std::numeric_limits<int32_t>::min(), first_day - 1};
+    if (offset >= size) {
+      return {static_cast<int32_t>(first_day + size),
+              std::numeric_limits<int32_t>::max()};
+    }
+    return {first_day + slot_run_first[offset],
+            first_day + slot_run_last[offset]};
+  }
+
+  // slot_of of any day: a day outside the table has the last slot.
+  uint32_t SlotOf(int32_t day) const {
+    // Unsigned: a day before first_day wraps to a large offset.
+    const uint32_t offset =
+        static_cast<uint32_t>(day) - static_cast<uint32_t>(first_day);
+    return slot_of[std::min(offset, static_cast<uint32_t>(period_of.size()))];
+  }
+
   Calendar calendar;
   TimescalePolicy policy;
   int64_t as_of = 0;  // unix seconds
@@ -168,6 +190,9 @@ struct DayTables {
   // slot_of[period_of.size()] is that last, for days past the table.
   std::vector<uint16_t> slot_of;
   int slots = 0;
+  // Per day from first_day: the offsets of the first and last day of the
+  // run of days with its slot (SlotRunOf).
+  std::vector<int32_t> slot_run_first, slot_run_last;
   // Working days over [wd_first, wd_first + wd_count.size()): wd_count[i]
   // counts those in [wd_first, wd_first + i]; wd_nth[k] is the offset of
   // the one whose count is k. Days outside go through the Calendar.
@@ -206,6 +231,17 @@ DayTables::DayTables(const AggregationSettings& s)
     } else if (p > 0) {
       slot_of[i] = static_cast<uint16_t>(months + p - 1);
     }
+  }
+  slot_run_first.resize(n);
+  slot_run_last.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const bool starts = i == 0 || slot_of[i] != slot_of[i - 1];
+    slot_run_first[i] =
+        starts ? static_cast<int32_t>(i) : slot_run_first[i - 1];
+  }
+  for (size_t i = n; i-- > 0;) {
+    const bool ends = i + 1 == n || slot_of[i] != slot_of[i + 1];
+    slot_run_last[i] = ends ? static_cast<int32_t>(i) : slot_run_last[i + 1];
   }
   // Working days from a year before the five periods (complaints answered
   // in them were mostly received after that) to some way past the as-of
@@ -419,10 +455,11 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     if (!k.Seen(t.received, r)) continue;
     const int32_t received = t.received.day[r];
     const int received_in = k.PeriodOf(received);
-    auto count = [&](int period, Counter counter, int64_t n, int32_t day) {
-      at(cell, period)[counter] += n;
-      if (period == 0) months_[k.MonthOf(day)][counter] += n;
-    };
+    auto count = [&](int period, Counter counter, int64_t n, int32_t day)
+                     ABSL_ATTRIBUTE_ALWAYS_INLINE {
+                       at(cell, period)[counter] += n;
+                       if (period == 0) months_[k.MonthOf(day)][counter] += n;
+                     };
 
     if (t.type[r] == v1::CASE_TYPE_ENQUIRY) {
       if (received_in >= 0) count(received_in, kEnquiries, 1, received);
@@ -437,8 +474,8 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     if (received_in >= 0) {
       count(received_in, kComplaintsReceived, 1, received);
       Counters& c = at(cell, received_in);
-      if (k.Seen(t.s2_requested, r)) ++c[kCohortEscalated];
-      if (k.Seen(t.first_lesson, r)) ++c[kCohortWithLessons];
+      c[kCohortEscalated] += k.Seen(t.s2_requested, r);
+      c[kCohortWithLessons] += k.Seen(t.first_lesson, r);
       const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
       if (ack_due <= k.as_of_day()) {
         const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
@@ -447,9 +484,8 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
                                               acknowledged == kNoDay;
         if (!withdrawn_unacknowledged) {
           ++c[kStage1AckDue];
-          if (acknowledged != kNoDay && acknowledged <= ack_due) {
-            ++c[kStage1AckOnTime];
-          }
+          c[kStage1AckOnTime] +=
+              (acknowledged != kNoDay) & (acknowledged <= ack_due);
         }
       }
     }
@@ -480,18 +516,16 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
       count(p, kStage1Responses, 1, s1);
       // Due dates use the recorded days: an acknowledgement is never after
       // its response, and an extension is known with its response.
-      if (k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
-                   t.s1_extended_to.day[r])) {
-        ++at(cell, p)[kStage1OnTime];
-      }
+      at(cell, p)[kStage1OnTime] +=
+          k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
+                   t.s1_extended_to.day[r]);
     }
     const int32_t s2 = k.SeenDay(t.s2_responded, r);
     if (int p = k.PeriodOf(s2); p >= 0) {
       count(p, kStage2Responses, 1, s2);
-      if (k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
-                   s2, t.s2_extended_to.day[r])) {
-        ++at(cell, p)[kStage2OnTime];
-      }
+      at(cell, p)[kStage2OnTime] +=
+          k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
+                   s2, t.s2_extended_to.day[r]);
     }
 
     // Resolved: the final internal response (stage 2 once escalation was
@@ -502,7 +536,7 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
       ++c[kResolved];
       const uint8_t outcome =
           escalated != kNoDay ? t.s2_outcome[r] : t.s1_outcome[r];
-      if (IsUpheldToSomeDegree(outcome)) ++c[kResolvedUpheld];
+      c[kResolvedUpheld] += IsUpheldToSomeDegree(outcome);
       c[kRemedyPence] += t.remedy_pence[r];
     }
   }
@@ -521,36 +555,52 @@ namespace {
 // Contacts, on complaints, chasing, after a response: CountFollowUps.
 constexpr size_t kFollowUpCounters = 4;
 
-// Counts rows by (cell, slot) into hist[cell * slots + slot]: the whole
-// per-row work of interactions that are not linked to a case. Four
-// interleaved copies of the table (at hist + k * hist_size, summed by the
-// caller), one per row of each group of four, so that neighbouring rows of
-// the same cell and month (common: rows are in time order) do not wait on
-// each other's increment.
+// Counts rows of cells [0, n_cells) by (slot, cell) into
+// hist[slot * n_cells + cell]: the whole per-row work of interactions that
+// are not linked to a case. Four interleaved copies of the table (at
+// hist + k * hist_size, summed by the caller), one per row of each group of
+// four, so that neighbouring rows of the same cell and month (common: rows
+// are in time order) do not wait on each other's increment.
 void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
-                 const DayTables& t, uint32_t* hist, size_t hist_size) {
-  const uint16_t* slot_of = t.slot_of.data();
-  const uint32_t first = static_cast<uint32_t>(t.first_day);
-  const uint32_t past_end = static_cast<uint32_t>(t.period_of.size());
-  const uint32_t slots = static_cast<uint32_t>(t.slots);
-  // A day outside the table maps to the last entry (the "outside" slot);
-  // unsigned, a day before the first wraps round to a large offset.
-  auto key = [&](size_t i) {
-    return cell[i] * slots +
-           slot_of[std::min(static_cast<uint32_t>(day[i]) - first, past_end)];
-  };
-  uint32_t* h0 = hist;
-  uint32_t* h1 = hist + hist_size;
-  uint32_t* h2 = hist + 2 * hist_size;
-  uint32_t* h3 = hist + 3 * hist_size;
+                 const DayTables& t, size_t n_cells, uint32_t* hist,
+                 size_t hist_size) {
+  uint32_t* const h0 = hist;
+  uint32_t* const h1 = hist + hist_size;
+  uint32_t* const h2 = hist + 2 * hist_size;
+  uint32_t* const h3 = hist + 3 * hist_size;
+  // Exports come in time order, so most runs of rows fall in one slot (a
+  // month of P, an earlier period, or after them): such a run is counted by
+  // cell alone, without looking up a slot per row. Whether it does is a
+  // check of every day against the days of its first row's slot, which the
+  // compiler makes a few vector instructions for four rows.
+  constexpr size_t kRun = 512;
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    ++h0[key(i)];
-    ++h1[key(i + 1)];
-    ++h2[key(i + 2)];
-    ++h3[key(i + 3)];
+  for (; i + kRun <= n; i += kRun) {
+    const int32_t* d = day + i;
+    const uint32_t* c = cell + i;
+    const auto [first, last] = t.SlotRunOf(d[0]);
+    const uint32_t width =
+        static_cast<uint32_t>(last) - static_cast<uint32_t>(first);
+    uint32_t outside_run = 0;
+    for (size_t j = 0; j < kRun; ++j) {
+      outside_run |=
+          (static_cast<uint32_t>(d[j]) - static_cast<uint32_t>(first)) > width;
+    }
+    if (!outside_run) {
+      const size_t base = t.SlotOf(d[0]) * n_cells;
+      for (size_t j = 0; j < kRun; j += 4) {
+        ++h0[base + c[j]];
+        ++h1[base + c[j + 1]];
+        ++h2[base + c[j + 2]];
+        ++h3[base + c[j + 3]];
+      }
+      continue;
+    }
+    for (size_t j = 0; j < kRun; ++j) {
+      ++h0[t.SlotOf(d[j]) * n_cells + c[j]];
+    }
   }
-  for (; i < n; ++i) ++h0[key(i)];
+  for (; i < n; ++i) ++h0[t.SlotOf(day[i]) * n_cells + cell[i]];
 }
 
 // The follow-up figures of linked rows [first, last) (indices into the
@@ -665,7 +715,7 @@ void PartialAggregate::AddInteractions(
     const size_t to = std::min(end, from + kRowBlock);
     if (since_sum + (to - from) > kSumEvery) sum_hist();
     CountBySlot(t.day.data() + from, t.cell.data() + from, to - from, tables,
-                hist.data(), hist_size);
+                n_cells, hist.data(), hist_size);
     since_sum += to - from;
     if (!any_linked) continue;
     const size_t linked_end = std::lower_bound(t.linked_row.begin() + linked,
@@ -679,20 +729,20 @@ void PartialAggregate::AddInteractions(
 
   std::vector<uint32_t> cell_of = MapCells(data);
   for (size_t cell = 0; cell < n_cells; ++cell) {
-    const int64_t* h = &total[cell * slots];
+    auto h = [&](size_t slot) { return total[slot * n_cells + cell]; };
     int64_t named = 0;  // rows of this cell, in any period or none
-    for (size_t i = 0; i < slots; ++i) named += h[i];
+    for (size_t i = 0; i < slots; ++i) named += h(i);
     if (named == 0) continue;
     // Only cells that rows use are named (as AddCases does).
     const size_t mine =
         CellFor(data.cells().directorate(cell), data.cells().service(cell));
     cell_of[cell] = static_cast<uint32_t>(mine);
     for (int m = 0; m < months; ++m) {
-      at(mine, 0)[kInteractions] += h[m];
-      months_[m][kInteractions] += h[m];
+      at(mine, 0)[kInteractions] += h(m);
+      months_[m][kInteractions] += h(m);
     }
     for (int p = 1; p < kPeriodsKept; ++p) {
-      at(mine, p)[kInteractions] += h[months + p - 1];
+      at(mine, p)[kInteractions] += h(months + p - 1);
     }
     for (int p = 0; p < kPeriodsKept; ++p) {
       const auto& f = follow[cell * kPeriodsKept + p];

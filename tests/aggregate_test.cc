@@ -258,6 +258,65 @@ TEST(AggregateTest, CasesFillTheSameTimelinesAsFillCaseTimelines) {
   EXPECT_TRUE(plain == counting);
 }
 
+// Interactions in time order are counted a run of rows at a time when the
+// run's days share a month (AddInteractions): the same counts as rows in
+// any order, with runs that cross a month, a period, the start of the five
+// periods and the end of P, and runs broken by a row out of order.
+TEST(AggregateTest, InteractionsInTimeOrderCountAsInAnyOrder) {
+  std::mt19937_64 rng(17);
+  const char* directorates[] = {"Housing", "Environment", "Adults", ""};
+  struct Row {
+    absl::CivilDay day;
+    const char* directorate;
+  };
+  // 2018-06 to 2025-12: before the five periods (2019/20 to 2023/24) and
+  // after P, about 20 rows a day.
+  const absl::CivilDay first(2018, 6, 1);
+  std::vector<Row> rows;
+  for (int n = 0; n < 60000; ++n) {
+    rows.push_back(
+        {first + static_cast<int>(rng() % 2770), directorates[rng() % 4]});
+  }
+  std::vector<Row> in_time_order = rows;
+  std::stable_sort(in_time_order.begin(), in_time_order.end(),
+                   [](const Row& a, const Row& b) { return a.day < b.day; });
+  std::vector<Row> out_of_order_now_and_then = in_time_order;
+  for (size_t i = 300; i < out_of_order_now_and_then.size(); i += 1500) {
+    std::swap(out_of_order_now_and_then[i],
+              out_of_order_now_and_then[rng() % rows.size()]);
+  }
+  auto report_of = [](const std::vector<Row>& ordered) {
+    DatasetBuilder b;
+    for (size_t n = 0; n < ordered.size(); ++n) {
+      const absl::CivilDay d = ordered[n].day;
+      EXPECT_TRUE(
+          b.AddInteraction(MakeInteraction("I" + std::to_string(n),
+                                           On(d.year(), d.month(), d.day()),
+                                           v1::INTERACTION_KIND_CONTACT,
+                                           ordered[n].directorate, "", ""))
+              .ok());
+    }
+    const Dataset data = std::move(b).Build();
+    PartialAggregate partial(Settings());
+    partial.AddInteractions(data, 0, data.interactions().size());
+    auto report = BuildReport(partial, Request());
+    EXPECT_TRUE(report.ok()) << report.status();
+    return *report;
+  };
+  const v1::AnnualReport expected = report_of(rows);
+  int64_t in_p = 0;
+  for (const Row& r : rows) {
+    in_p += r.day >= absl::CivilDay(2023, 4, 1) &&
+            r.day <= absl::CivilDay(2024, 3, 31);
+  }
+  ASSERT_EQ(FindMetric(expected.metrics(), "interactions")->current().count(),
+            in_p);
+  EXPECT_EQ(report_of(in_time_order).SerializeAsString(),
+            expected.SerializeAsString());
+  EXPECT_EQ(report_of(out_of_order_now_and_then).SerializeAsString(),
+            expected.SerializeAsString());
+}
+
 TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
   PartialAggregate a(Settings());
   v1::ReportSettings other = Request();
