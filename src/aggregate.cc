@@ -142,8 +142,11 @@ struct DayTables {
   // Month of P (0 = its first) of a day in P.
   int MonthOf(int32_t day) const { return month_of[day - first_day]; }
 
-  // Calendar::AddWorkingDays on day numbers, n >= 0.
+  // Calendar::AddWorkingDays on day numbers.
   int32_t AddWorkingDays(int32_t day, int n) const {
+    // 0 working days after a day is that day, working day or not (a policy
+    // may say 0); the tables below would give the last working day.
+    if (n == 0) return day;
     const uint32_t offset =
         static_cast<uint32_t>(day) - static_cast<uint32_t>(wd_first);
     if (ABSL_PREDICT_TRUE(offset < wd_count.size() && n >= 0)) {

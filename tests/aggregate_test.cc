@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "learning_fixture.h"
 #include "tellus/report.h"
+#include "tellus/timescales.h"
 
 namespace tellus {
 namespace {
@@ -315,6 +316,44 @@ TEST(AggregateTest, InteractionsInTimeOrderCountAsInAnyOrder) {
             expected.SerializeAsString());
   EXPECT_EQ(report_of(out_of_order_now_and_then).SerializeAsString(),
             expected.SerializeAsString());
+}
+
+// A policy may give a step 0 working days (timescales.h: the day itself,
+// working day or not): a complaint received, acknowledged and answered on a
+// Saturday is then on time at both, as timescales.h says.
+TEST(AggregateTest, ZeroWorkingDaysIsTheDayItself) {
+  DatasetBuilder b;
+  ASSERT_TRUE(b.AddCase(CaseBuilder("CMP-SAT")
+                            .Received(2023, 5, 6)  // a Saturday
+                            .Ack(v1::STAGE_1, 2023, 5, 6)
+                            .Respond(v1::STAGE_1, 2023, 5, 6)
+                            .get())
+                  .ok());
+  const Dataset data = std::move(b).Build();
+  v1::ReportSettings request = Request();
+  v1::StageTimescale& stage1 = *request.mutable_policy()->mutable_stage1();
+  stage1.set_acknowledge_days(0);
+  stage1.set_respond_days(0);
+  stage1.set_max_extension_days(0);
+  absl::StatusOr<AggregationSettings> settings =
+      ResolveSettings(request, absl::Now());
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  const absl::CivilDay saturday(2023, 5, 6);
+  ASSERT_EQ(AcknowledgementDue(settings->calendar, settings->policy,
+                               v1::STAGE_1, saturday),
+            saturday);
+  ASSERT_EQ(ResponseDue(settings->calendar, settings->policy, v1::STAGE_1,
+                        saturday, saturday),
+            saturday);
+  PartialAggregate partial(*settings);
+  partial.AddCases(data, 0, data.cases().size());
+  auto report = BuildReport(partial, request);
+  ASSERT_TRUE(report.ok()) << report.status();
+  for (const char* key : {"stage1_ack_on_time", "stage1_on_time"}) {
+    const v1::Ratio& r = FindMetric(report->metrics(), key)->current().ratio();
+    EXPECT_EQ(r.numerator(), 1) << key;
+    EXPECT_EQ(r.denominator(), 1) << key;
+  }
 }
 
 TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
