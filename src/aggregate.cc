@@ -340,16 +340,16 @@ FollowUpClass ClassifyFollowUp(const CaseTimeline& c, int32_t day) {
   return {chasing, !chasing && after};
 }
 
-// What the follow-up rules read of case `row`, as seen at T.
-CaseTimeline TimelineOf(const Kernel& k, size_t row) {
-  const CaseTable& t = k.data().cases();
-  auto seen = [&](const EventColumn& col) {
-    const int32_t d = k.SeenDay(col, row);
-    return d == kNoDay ? std::numeric_limits<int32_t>::max() : d;
+// What the follow-up rules read of a case: its days as seen at T
+// (EventColumn::SeenDay), each kNoDay becoming "never".
+CaseTimeline TimelineOf(int32_t received, int32_t s1, int32_t escalated,
+                        int32_t s2, int32_t withdrawn, uint8_t type) {
+  auto never_if_none = [](int32_t day) {
+    return day == kNoDay ? std::numeric_limits<int32_t>::max() : day;
   };
-  return {seen(t.received),     seen(t.s1_responded),
-          seen(t.s2_requested), seen(t.s2_responded),
-          seen(t.withdrawn),    t.type[row] == v1::CASE_TYPE_COMPLAINT};
+  return {never_if_none(received),  never_if_none(s1),
+          never_if_none(escalated), never_if_none(s2),
+          never_if_none(withdrawn), type == v1::CASE_TYPE_COMPLAINT};
 }
 
 }  // namespace
@@ -448,52 +448,56 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
   const CaseTable& t = data.cases();
   std::vector<uint32_t> cell_of = MapCells(data);
   for (size_t r = begin; r < end; ++r) {
+    // The days read more than once, read once: a store to the timelines
+    // (int32) could alias the columns, so the compiler would read them again.
+    const int32_t received = k.SeenDay(t.received, r);
+    const int32_t s1 = k.SeenDay(t.s1_responded, r);
+    const int32_t escalated = k.SeenDay(t.s2_requested, r);
+    const int32_t s2 = k.SeenDay(t.s2_responded, r);
+    const int32_t withdrawn = k.SeenDay(t.withdrawn, r);
+    const uint8_t type = t.type[r];
     // In the same pass, while the row's columns are in the cache.
-    if (!timelines.empty()) timelines[r] = TimelineOf(k, r);
+    if (!timelines.empty()) {
+      timelines[r] = TimelineOf(received, s1, escalated, s2, withdrawn, type);
+    }
     uint32_t& cell = cell_of[t.cell[r]];
     if (cell == UINT32_MAX) {
       cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
                                            data.cells().service(t.cell[r])));
     }
-    if (!k.Seen(t.received, r)) continue;
-    const int32_t received = t.received.day[r];
-    const int received_in = k.PeriodOf(received);
+    if (received == kNoDay) continue;  // not yet received at T
     auto count = [&](int period, Counter counter, int64_t n, int32_t day)
                      ABSL_ATTRIBUTE_ALWAYS_INLINE {
                        at(cell, period)[counter] += n;
                        if (period == 0) months_[k.MonthOf(day)][counter] += n;
                      };
 
-    if (t.type[r] == v1::CASE_TYPE_ENQUIRY) {
-      if (received_in >= 0) count(received_in, kEnquiries, 1, received);
-      continue;
-    }
-    if (t.type[r] == v1::CASE_TYPE_COMPLIMENT) {
-      if (received_in >= 0) count(received_in, kCompliments, 1, received);
-      continue;
-    }
-
-    const int32_t withdrawn = k.SeenDay(t.withdrawn, r);
-    if (received_in >= 0) {
-      count(received_in, kComplaintsReceived, 1, received);
-      Counters& c = at(cell, received_in);
-      c[kCohortEscalated] += k.Seen(t.s2_requested, r);
-      c[kCohortWithLessons] += k.Seen(t.first_lesson, r);
+    // No branch on the type (data, and mixed): an enquiry or a compliment
+    // has none of a complaint's procedure events, so below only its receipt
+    // and the cohort figures, multiplied by `complaint`, could count.
+    const bool complaint =
+        (type != v1::CASE_TYPE_ENQUIRY) & (type != v1::CASE_TYPE_COMPLIMENT);
+    if (const int p = k.PeriodOf(received); p >= 0) {
+      count(p,
+            type == v1::CASE_TYPE_ENQUIRY      ? kEnquiries
+            : type == v1::CASE_TYPE_COMPLIMENT ? kCompliments
+                                               : kComplaintsReceived,
+            1, received);
+      Counters& c = at(cell, p);
+      c[kCohortEscalated] += escalated != kNoDay;
+      c[kCohortWithLessons] += complaint & k.Seen(t.first_lesson, r);
       const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
-      if (ack_due <= k.as_of_day()) {
-        const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
-        const bool withdrawn_unacknowledged = withdrawn != kNoDay &&
-                                              withdrawn <= ack_due &&
-                                              acknowledged == kNoDay;
-        if (!withdrawn_unacknowledged) {
-          ++c[kStage1AckDue];
-          c[kStage1AckOnTime] +=
-              (acknowledged != kNoDay) & (acknowledged <= ack_due);
-        }
-      }
+      const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
+      const bool withdrawn_unacknowledged = (withdrawn != kNoDay) &
+                                            (withdrawn <= ack_due) &
+                                            (acknowledged == kNoDay);
+      const bool ack_due_counted =
+          complaint & (ack_due <= k.as_of_day()) & !withdrawn_unacknowledged;
+      c[kStage1AckDue] += ack_due_counted;
+      c[kStage1AckOnTime] += ack_due_counted & (acknowledged != kNoDay) &
+                             (acknowledged <= ack_due);
     }
 
-    const int32_t escalated = k.SeenDay(t.s2_requested, r);
     if (int p = k.PeriodOf(escalated); p >= 0) {
       count(p, kStage2Received, 1, escalated);
     }
@@ -514,7 +518,6 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
       if (counter >= 0) ++at(cell, p)[counter];
     }
 
-    const int32_t s1 = k.SeenDay(t.s1_responded, r);
     if (int p = k.PeriodOf(s1); p >= 0) {
       count(p, kStage1Responses, 1, s1);
       // Due dates use the recorded days: an acknowledgement is never after
@@ -523,7 +526,6 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
           k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
                    t.s1_extended_to.day[r]);
     }
-    const int32_t s2 = k.SeenDay(t.s2_responded, r);
     if (int p = k.PeriodOf(s2); p >= 0) {
       count(p, kStage2Responses, 1, s2);
       at(cell, p)[kStage2OnTime] +=
@@ -643,12 +645,13 @@ void CountFollowUps(const Kernel& k, const InteractionTable& t,
       auto& c = follow[t.cell[r] * kPeriodsKept + p];
       ++c[0];
       if (p == 0) ++months[k.MonthOf(day)][kFollowUpContacts];
+      // Whether the case is a complaint is data too: no branch on it.
       const CaseTimeline& timeline = timelines[t.linked_case[i]];
-      if (!timeline.is_complaint) continue;
-      ++c[1];
+      const bool complaint = timeline.is_complaint;
       const FollowUpClass f = ClassifyFollowUp(timeline, day);
-      c[2] += f.chasing;
-      c[3] += f.after_response;
+      c[1] += complaint;
+      c[2] += complaint & f.chasing;
+      c[3] += complaint & f.after_response;
     }
   }
 }
@@ -659,7 +662,13 @@ void PartialAggregate::FillCaseTimelines(const Dataset& data, size_t begin,
                                          size_t end,
                                          absl::Span<CaseTimeline> out) const {
   const Kernel k(*tables_, data);
-  for (size_t row = begin; row < end; ++row) out[row] = TimelineOf(k, row);
+  const CaseTable& t = data.cases();
+  for (size_t row = begin; row < end; ++row) {
+    out[row] = TimelineOf(
+        k.SeenDay(t.received, row), k.SeenDay(t.s1_responded, row),
+        k.SeenDay(t.s2_requested, row), k.SeenDay(t.s2_responded, row),
+        k.SeenDay(t.withdrawn, row), t.type[row]);
+  }
 }
 
 void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,

@@ -108,92 +108,124 @@ void LearningPartial::AddCases(const Dataset& data, const LearningWindow& w,
   auto seen_day = [&](const EventColumn& col, size_t r) {
     return col.SeenDay(r, as_of_day, as_of);
   };
-  // Compliments by the data set's cell and their route, counted in an array
-  // and added to `local` once per cell and route: most rows of a data set
-  // are compliments with no other learning record, and a probe of `local`
-  // (hashing two names) cost more than the rest of such a row.
+  // The commonest records counted in arrays by the data set's cell, and
+  // added to `local` once per cell at the end: a probe of `local` (hashing
+  // two names) cost more than the rest of a row. Compliments by cell and
+  // route; lessons with no theme, of the case's own directorate (as every
+  // lesson of a CSV export is), by cell and case type.
+  const size_t n_cells = data.cells().size();
   constexpr size_t kRoutes = v1::ComplimentRoute_ARRAYSIZE;
-  std::vector<std::array<int64_t, 2>> by_route(data.cells().size() * kRoutes);
+  constexpr size_t kTypes = v1::CaseType_ARRAYSIZE;
+  std::vector<std::array<int64_t, 2>> by_route(n_cells * kRoutes);
+  std::vector<std::array<int64_t, 2>> plain_lessons(n_cells * kTypes);
 
-  for (size_t r = begin; r < end; ++r) {
-    if (seen_day(t.received, r) == kNoDay) continue;  // not yet received at T
-    const std::string& directorate = data.cells().directorate(t.cell[r]);
+  // A case's records count once the case is received at T.
+  auto received = [&](size_t r) { return seen_day(t.received, r) != kNoDay; };
+  auto directorate_of = [&](size_t r) -> const std::string& {
+    return data.cells().directorate(t.cell[r]);
+  };
+
+  // Lessons, actions and recommendations are grouped by case, so those of
+  // cases [begin, end) are one run of rows each: a loop over the records
+  // rather than over every case, most of which have none.
+  for (uint32_t li = l.lessons_of_case[begin]; li < l.lessons_of_case[end];
+       ++li) {
+    const uint32_t r = l.lessons.case_row[li];
+    if (!received(r) || l.lessons.seen_from[li] > as_of) continue;
+    const int p = w.PeriodOf(l.lessons.day[li]);
+    if (p < 0) continue;
     const uint8_t type = t.type[r];
-
-    for (uint32_t li = l.lessons_of_case[r]; li < l.lessons_of_case[r + 1];
-         ++li) {
-      if (l.lessons.seen_from[li] > as_of) continue;
-      const int p = w.PeriodOf(l.lessons.day[li]);
-      if (p < 0) continue;
-      add(Figure::kLessonsRecorded, {}, l.lessons.directorate[li], p);
-      add(Figure::kTheme, l.lessons.theme[li], l.lessons.directorate[li], p,
-          type);
+    if (l.lessons.theme[li].empty() && type < kTypes &&
+        l.lessons.directorate[li] == directorate_of(r)) {
+      ++plain_lessons[t.cell[r] * kTypes + type][p];
+      continue;
     }
-    // At T, for both periods' columns (one T per report).
-    for (uint32_t ai = l.actions_of_case[r]; ai < l.actions_of_case[r + 1];
-         ++ai) {
-      const uint32_t li = l.actions.lesson[ai];
-      const int32_t done = l.actions.done[ai];
-      if (l.lessons.seen_from[li] <= as_of &&
-          l.actions.target[ai] < as_of_day &&
-          (done == kNoDay || done > as_of_day)) {
-        add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 0);
-        add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 1);
+    add(Figure::kLessonsRecorded, {}, l.lessons.directorate[li], p);
+    add(Figure::kTheme, l.lessons.theme[li], l.lessons.directorate[li], p,
+        type);
+  }
+  // At T, for both periods' columns (one T per report).
+  for (uint32_t ai = l.actions_of_case[begin]; ai < l.actions_of_case[end];
+       ++ai) {
+    const uint32_t li = l.actions.lesson[ai];
+    const int32_t done = l.actions.done[ai];
+    if (received(l.lessons.case_row[li]) && l.lessons.seen_from[li] <= as_of &&
+        l.actions.target[ai] < as_of_day &&
+        (done == kNoDay || done > as_of_day)) {
+      add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 0);
+      add(Figure::kActionsOverdue, {}, l.lessons.directorate[li], 1);
+    }
+  }
+  // Of complaints with an Ombudsman decision seen at T.
+  for (uint32_t ri = l.recommendations_of_case[begin];
+       ri < l.recommendations_of_case[end]; ++ri) {
+    const uint32_t r = l.recommendations.case_row[ri];
+    if (!received(r) || t.type[r] != v1::CASE_TYPE_COMPLAINT ||
+        seen_day(t.ombudsman_decided, r) == kNoDay) {
+      continue;
+    }
+    const std::string& directorate = directorate_of(r);
+    const int32_t due = l.recommendations.due[ri];
+    const int32_t complied = l.recommendations.complied[ri];
+    if (const int p = w.PeriodOf(due); p >= 0) {
+      add(Figure::kRecommendationsDue, {}, directorate, p);
+      if (complied != kNoDay && complied <= due && complied <= as_of_day) {
+        add(Figure::kRecommendationsCompliedOnTime, {}, directorate, p);
       }
     }
+    if (due < as_of_day && (complied == kNoDay || complied > as_of_day)) {
+      add(Figure::kRecommendationsOverdue, {}, directorate, 0);
+      add(Figure::kRecommendationsOverdue, {}, directorate, 1);
+    }
+  }
 
+  for (size_t r = begin; r < end; ++r) {
+    const uint8_t type = t.type[r];
     if (type == v1::CASE_TYPE_COMPLIMENT) {
-      const int p = w.PeriodOf(t.received.day[r]);
-      if (p >= 0) {
-        const uint8_t route = l.compliment_route[r];
-        if (route < kRoutes) {
-          ++by_route[t.cell[r] * kRoutes + route][p];
-        } else {
-          add(Figure::kComplimentsRoute,
-              ComplimentRouteKey(static_cast<v1::ComplimentRoute>(route)),
-              directorate, p);
-        }
-        for (uint32_t v = l.values_of_case[r]; v < l.values_of_case[r + 1];
-             ++v) {
-          add(Figure::kValue, l.council_values[v], directorate, p);
-        }
+      // A compliment received in P or before it: seen at T.
+      const int p = w.PeriodOf(seen_day(t.received, r));
+      if (p < 0) continue;
+      const uint8_t route = l.compliment_route[r];
+      if (route < kRoutes) {
+        ++by_route[t.cell[r] * kRoutes + route][p];
+      } else {
+        add(Figure::kComplimentsRoute,
+            ComplimentRouteKey(static_cast<v1::ComplimentRoute>(route)),
+            directorate_of(r), p);
+      }
+      for (uint32_t v = l.values_of_case[r]; v < l.values_of_case[r + 1]; ++v) {
+        add(Figure::kValue, l.council_values[v], directorate_of(r), p);
       }
       continue;
     }
-    if (type != v1::CASE_TYPE_COMPLAINT) continue;
-
     // Non-financial remedies go with the final internal response, as
     // remedy_pence does; never for a withdrawn complaint.
-    if (l.remedy_kinds[r] != 0 && seen_day(t.withdrawn, r) == kNoDay) {
-      const int32_t escalated = seen_day(t.s2_requested, r);
-      const int32_t final_response = escalated != kNoDay
-                                         ? seen_day(t.s2_responded, r)
-                                         : seen_day(t.s1_responded, r);
-      if (const int p = w.PeriodOf(final_response); p >= 0) {
-        for (int k = v1::REMEDY_KIND_APOLOGY; k <= v1::REMEDY_KIND_OTHER; ++k) {
-          if (l.remedy_kinds[r] & (1u << k)) {
-            add(Figure::kRemedy, RemedyKindKey(static_cast<v1::RemedyKind>(k)),
-                directorate, p);
-          }
+    if (l.remedy_kinds[r] == 0 || type != v1::CASE_TYPE_COMPLAINT ||
+        !received(r) || seen_day(t.withdrawn, r) != kNoDay) {
+      continue;
+    }
+    const int32_t escalated = seen_day(t.s2_requested, r);
+    const int32_t final_response = escalated != kNoDay
+                                       ? seen_day(t.s2_responded, r)
+                                       : seen_day(t.s1_responded, r);
+    if (const int p = w.PeriodOf(final_response); p >= 0) {
+      for (int k = v1::REMEDY_KIND_APOLOGY; k <= v1::REMEDY_KIND_OTHER; ++k) {
+        if (l.remedy_kinds[r] & (1u << k)) {
+          add(Figure::kRemedy, RemedyKindKey(static_cast<v1::RemedyKind>(k)),
+              directorate_of(r), p);
         }
       }
     }
-
-    if (seen_day(t.ombudsman_decided, r) == kNoDay) continue;
-    for (uint32_t ri = l.recommendations_of_case[r];
-         ri < l.recommendations_of_case[r + 1]; ++ri) {
-      const int32_t due = l.recommendations.due[ri];
-      const int32_t complied = l.recommendations.complied[ri];
-      if (const int p = w.PeriodOf(due); p >= 0) {
-        add(Figure::kRecommendationsDue, {}, directorate, p);
-        if (complied != kNoDay && complied <= due && complied <= as_of_day) {
-          add(Figure::kRecommendationsCompliedOnTime, {}, directorate, p);
-        }
-      }
-      if (due < as_of_day && (complied == kNoDay || complied > as_of_day)) {
-        add(Figure::kRecommendationsOverdue, {}, directorate, 0);
-        add(Figure::kRecommendationsOverdue, {}, directorate, 1);
-      }
+  }
+  for (size_t i = 0; i < plain_lessons.size(); ++i) {
+    for (int p = 0; p < 2; ++p) {
+      if (plain_lessons[i][p] == 0) continue;
+      const std::string& directorate = data.cells().directorate(i / kTypes);
+      const auto type = static_cast<uint8_t>(i % kTypes);
+      local[LocalKey{Figure::kLessonsRecorded, 0, {}, directorate}][p] +=
+          plain_lessons[i][p];
+      local[LocalKey{Figure::kTheme, type, {}, directorate}][p] +=
+          plain_lessons[i][p];
     }
   }
   for (size_t i = 0; i < by_route.size(); ++i) {
