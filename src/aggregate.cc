@@ -225,14 +225,21 @@ DayTables::DayTables(const AggregationSettings& s)
   months = static_cast<int>(absl::CivilMonth(s.period.end) - first_month) + 1;
   slots = months + kPeriodsKept;
   slot_of.assign(n + 1, static_cast<uint16_t>(slots - 1));
-  absl::CivilDay civil = FromDayNumber(first_day);
-  for (size_t i = 0; i < n; ++i, ++civil) {
-    const int p = period_of[i];
-    if (p == 0) {
-      month_of[i] = static_cast<int16_t>(absl::CivilMonth(civil) - first_month);
-      slot_of[i] = static_cast<uint16_t>(month_of[i]);
-    } else if (p > 0) {
-      slot_of[i] = static_cast<uint16_t>(months + p - 1);
+  for (size_t i = 0; i < n; ++i) {
+    if (period_of[i] > 0) {
+      slot_of[i] = static_cast<uint16_t>(months + period_of[i] - 1);
+    }
+  }
+  // P's months, a run of days each (P may start or end mid-month).
+  for (int m = 0; m < months; ++m) {
+    const absl::CivilMonth month = first_month + m;
+    const int32_t from =
+        std::max(DayNumber(absl::CivilDay(month)), DayNumber(s.period.start));
+    const int32_t to = std::min(DayNumber(absl::CivilDay(month + 1)) - 1,
+                                DayNumber(s.period.end));
+    for (int32_t d = from; d <= to; ++d) {
+      month_of[d - first_day] = static_cast<int16_t>(m);
+      slot_of[d - first_day] = static_cast<uint16_t>(m);
     }
   }
   slot_run_first.resize(n);
@@ -252,16 +259,13 @@ DayTables::DayTables(const AggregationSettings& s)
   wd_first = first_day - 400;
   const int32_t wd_last =
       std::min(std::max(as_of_day, last_day), last_day + 3660) + 800;
-  wd_count.resize(static_cast<size_t>(wd_last - wd_first + 1));
+  wd_count = calendar.RunningWorkingDays(
+      FromDayNumber(wd_first), static_cast<size_t>(wd_last - wd_first + 1));
   wd_nth.push_back(-1);  // no working day has count 0
-  int32_t count = 0;
-  civil = FromDayNumber(wd_first);
-  for (size_t i = 0; i < wd_count.size(); ++i, ++civil) {
-    if (calendar.IsWorkingDay(civil)) {
-      ++count;
+  for (size_t i = 0; i < wd_count.size(); ++i) {
+    if (wd_count[i] != (i == 0 ? 0 : wd_count[i - 1])) {
       wd_nth.push_back(static_cast<int32_t>(i));
     }
-    wd_count[i] = count;
   }
 }
 

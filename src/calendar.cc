@@ -473,6 +473,26 @@ int Calendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const {
       std::min<int64_t>(count, std::numeric_limits<int>::max()));
 }
 
+std::vector<int32_t> Calendar::RunningWorkingDays(absl::CivilDay first,
+                                                  size_t n) const {
+  std::vector<int32_t> running(n);
+  const HolidayIndex& index = *index_;
+  const int64_t start = TablePosition(index, first);
+  if (start >= 0 && static_cast<size_t>(start) + n <= index.day_flags.size()) {
+    const int32_t* before = index.working_days_before.data() + start;
+    for (size_t i = 0; i < n; ++i) running[i] = before[i + 1] - before[0];
+    return running;
+  }
+  YearByYearLookup lookup(index);
+  int32_t count = 0;
+  absl::CivilDay day = first;
+  for (size_t i = 0; i < n; ++i, ++day) {
+    count += lookup.IsWorkingDay(day) ? 1 : 0;
+    running[i] = count;
+  }
+  return running;
+}
+
 std::vector<Holiday> Calendar::HolidaysInYear(int64_t year) const {
   return HolidaysOf(*index_, year);
 }

@@ -390,6 +390,25 @@ TEST(CalendarTest, AddAndBetweenAgreeWithWalkingDayByDay) {
   }
 }
 
+// Inside the per-day table, across its end, and wholly outside it.
+TEST(CalendarTest, RunningWorkingDaysCountsDayByDay) {
+  const Calendar calendar = Calendar::ForRegion();
+  for (const absl::CivilDay first :
+       {Day(2022, 12, 24), Day(2199, 11, 30), Day(2400, 1, 1)}) {
+    const std::vector<int32_t> running =
+        calendar.RunningWorkingDays(first, 400);
+    ASSERT_EQ(running.size(), 400u);
+    int32_t count = 0;
+    for (int i = 0; i < 400; ++i) {
+      count += calendar.IsWorkingDay(first + i) ? 1 : 0;
+      ASSERT_EQ(running[i], count) << FormatDate(first) << " + " << i;
+    }
+  }
+  // 2023 has 251 working days in England and Wales.
+  EXPECT_EQ(calendar.RunningWorkingDays(Day(2023, 1, 1), 365).back(), 251);
+  EXPECT_TRUE(calendar.RunningWorkingDays(Day(2023, 1, 1), 0).empty());
+}
+
 TEST(CalendarTest, YearsOutsideThePrecomputedRangeFollowTheRules) {
   const Calendar calendar = Calendar::ForRegion();
   // Easter 2400 is 16 April; 1 January 2400 is a Saturday.

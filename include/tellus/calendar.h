@@ -85,6 +85,11 @@ class Calendar {
   // Working days in (from, to]: 0 when to <= from.
   int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
 
+  // A running count over the n days from `first`: element i is the number
+  // of working days in [first, first + i]. For tables of a day range (the
+  // report's kernels), at a subtraction a day.
+  std::vector<int32_t> RunningWorkingDays(absl::CivilDay first, size_t n) const;
+
   // The region's bank holidays (days off, as GOV.UK lists them) of a calendar
   // year, in date order.
   std::vector<Holiday> HolidaysInYear(int64_t year) const;
