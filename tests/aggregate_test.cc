@@ -356,6 +356,62 @@ TEST(AggregateTest, ZeroWorkingDaysIsTheDayItself) {
   }
 }
 
+// Due dates past the report's day tables (a complaint received long before
+// the five periods; a policy of thousands of working days) are worked out
+// through the calendar, as timescales.h does.
+TEST(AggregateTest, DueDatesBeyondTheDayTablesFollowTheCalendar) {
+  struct Answered {
+    absl::CivilDay received, acknowledged, responded;
+  };
+  const Answered cases[] = {
+      {absl::CivilDay(2009, 1, 5), absl::CivilDay(2009, 1, 6),
+       absl::CivilDay(2023, 5, 10)},
+      {absl::CivilDay(2023, 5, 2), absl::CivilDay(2023, 5, 3),
+       absl::CivilDay(2023, 6, 1)},
+      // 3000 working days after 2015-06-02 fall in 2027; 3000 days, 2023.
+      {absl::CivilDay(2015, 6, 1), absl::CivilDay(2015, 6, 2),
+       absl::CivilDay(2023, 12, 1)},
+  };
+  for (const int respond_days : {10, 3000, 6000}) {
+    DatasetBuilder b;
+    v1::ReportSettings request = Request();
+    request.mutable_policy()->mutable_stage1()->set_acknowledge_days(5);
+    request.mutable_policy()->mutable_stage1()->set_respond_days(respond_days);
+    absl::StatusOr<AggregationSettings> settings =
+        ResolveSettings(request, absl::Now());
+    ASSERT_TRUE(settings.ok()) << settings.status();
+    int64_t on_time = 0;
+    int n = 0;
+    for (const Answered& a : cases) {
+      auto [ay, am, ad] = std::tuple(
+          a.acknowledged.year(), a.acknowledged.month(), a.acknowledged.day());
+      ASSERT_TRUE(b.AddCase(CaseBuilder("CMP-" + std::to_string(++n))
+                                .Received(a.received.year(), a.received.month(),
+                                          a.received.day())
+                                .Ack(v1::STAGE_1, static_cast<int>(ay), am, ad)
+                                .Respond(v1::STAGE_1,
+                                         static_cast<int>(a.responded.year()),
+                                         a.responded.month(), a.responded.day())
+                                .get())
+                      .ok());
+      const absl::CivilDay due =
+          ResponseDue(settings->calendar, settings->policy, v1::STAGE_1,
+                      a.received, a.acknowledged);
+      on_time += RespondedOnTime(settings->calendar, settings->policy,
+                                 v1::STAGE_1, due, a.responded, std::nullopt);
+    }
+    const Dataset data = std::move(b).Build();
+    PartialAggregate partial(*settings);
+    partial.AddCases(data, 0, data.cases().size());
+    auto report = BuildReport(partial, request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    const v1::Ratio& r =
+        FindMetric(report->metrics(), "stage1_on_time")->current().ratio();
+    EXPECT_EQ(r.numerator(), on_time) << respond_days;
+    EXPECT_EQ(r.denominator(), 3) << respond_days;
+  }
+}
+
 TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
   PartialAggregate a(Settings());
   v1::ReportSettings other = Request();
