@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <barrier>
 #include <functional>
 #include <limits>
 #include <map>
@@ -1036,16 +1037,19 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
   auto interactions = [&](int i) {
     parts[i].AddInteractions(data, cuts[i], cuts[i + 1], timelines);
   };
-  for (const auto& phase : {std::function<void(int)>(cases),
-                            std::function<void(int)>(interactions)}) {
-    if (threads == 1) {
-      phase(0);
-      continue;
-    }
-    std::vector<std::thread> pool;
-    for (int i = 0; i < threads; ++i) pool.emplace_back(phase, i);
-    for (std::thread& t : pool) t.join();
-  }
+  // The calling thread is worker 0; the others are started once, and wait
+  // at the barrier for every timeline (starting threads for each phase cost
+  // a tenth of the report at 1.5 million rows on two threads).
+  std::barrier timelines_made(threads);
+  auto work = [&](int i) {
+    cases(i);
+    timelines_made.arrive_and_wait();
+    interactions(i);
+  };
+  std::vector<std::thread> helpers;
+  for (int i = 1; i < threads; ++i) helpers.emplace_back(work, i);
+  work(0);
+  for (std::thread& t : helpers) t.join();
   for (int i = 1; i < threads; ++i) {
     TELLUS_RETURN_IF_ERROR(parts[0].Merge(parts[i]));
   }
