@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -132,23 +133,6 @@ void BM_ReportTwoThreadsCriticalPath(benchmark::State& state) {
   const absl::Time now = absl::FromUnixSeconds(1735689600);
   const size_t n_cases = data->cases().size();
   const size_t n_rows = data->interactions().size();
-  // The cut Aggregate makes: equal work, a linked row weighing 16 others.
-  const std::vector<uint32_t>& links = data->interactions().linked_row;
-  auto weight = [&](size_t row) {
-    return row + 16 * static_cast<size_t>(
-                          std::lower_bound(links.begin(), links.end(), row) -
-                          links.begin());
-  };
-  size_t lo = 0, hi = n_rows;
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (weight(mid) < weight(n_rows) / 2) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  const size_t row_cuts[3] = {0, lo, n_rows};
   for (auto _ : state) {
     double serial = ThreadCpuSeconds();
     absl::StatusOr<AggregationSettings> settings =
@@ -157,6 +141,17 @@ void BM_ReportTwoThreadsCriticalPath(benchmark::State& state) {
     std::vector<PartialAggregate> parts(2, PartialAggregate(*settings));
     serial = ThreadCpuSeconds() - serial;
     std::vector<aggregate_internal::CaseTimeline> timelines(n_cases);
+    // Chunks of rows to whichever thread asks next, as Aggregate hands
+    // them out.
+    std::atomic<size_t> next_chunk{0};
+    auto next_rows = [&](size_t* begin, size_t* end) {
+      constexpr size_t kChunkRows = size_t{1} << 16;
+      const size_t from = next_chunk.fetch_add(1) * kChunkRows;
+      if (from >= n_rows) return false;
+      *begin = from;
+      *end = std::min(n_rows, from + kChunkRows);
+      return true;
+    };
     // Aggregate's two phases: the cases and their timelines, then the
     // interactions; each thread's CPU time summed over both.
     double cpu[2] = {0, 0};
@@ -169,8 +164,7 @@ void BM_ReportTwoThreadsCriticalPath(benchmark::State& state) {
             const size_t begin = n_cases * i / 2, end = n_cases * (i + 1) / 2;
             parts[i].AddCases(*data, begin, end, absl::MakeSpan(timelines));
           } else {
-            parts[i].AddInteractions(*data, row_cuts[i], row_cuts[i + 1],
-                                     timelines);
+            parts[i].AddInteractions(*data, next_rows, timelines);
           }
           cpu[i] += ThreadCpuSeconds() - start;
         });

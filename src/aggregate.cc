@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <barrier>
 #include <functional>
 #include <limits>
@@ -728,12 +729,26 @@ void PartialAggregate::AddInteractions(const Dataset& data, size_t begin,
 void PartialAggregate::AddInteractions(
     const Dataset& data, size_t begin, size_t end,
     absl::Span<const CaseTimeline> timelines) {
+  bool given = false;
+  AddInteractions(
+      data,
+      [&](size_t* from, size_t* to) {
+        if (given) return false;
+        given = true;
+        *from = begin;
+        *to = end;
+        return true;
+      },
+      timelines);
+}
+
+void PartialAggregate::AddInteractions(
+    const Dataset& data, absl::FunctionRef<bool(size_t*, size_t*)> next_rows,
+    absl::Span<const CaseTimeline> timelines) {
   const DayTables& tables = *tables_;
   const InteractionTable& t = data.interactions();
   const size_t n_cells = data.cells().size();
   const size_t slots = static_cast<size_t>(tables.slots);
-  if (end <= begin) return;
-
   const size_t hist_size = n_cells * slots;
   const int months = tables.months;
   std::vector<int64_t> total(hist_size, 0);
@@ -743,16 +758,6 @@ void PartialAggregate::AddInteractions(
                                                              kPeriodsKept);
   std::vector<CaseTimeline> own;
   const Kernel k(tables, data);
-  size_t linked =
-      std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin) -
-      t.linked_row.begin();
-  const bool any_linked =
-      linked < t.linked_row.size() && t.linked_row[linked] < end;
-  if (any_linked && timelines.empty()) {
-    own.resize(data.cases().size());
-    FillCaseTimelines(data, 0, own.size(), absl::MakeSpan(own));
-    timelines = own;
-  }
 
   // Every row is counted in its cell and slot (month of P, or earlier
   // period) on 32-bit counters (four copies of the table of a hundred cells
@@ -772,19 +777,33 @@ void PartialAggregate::AddInteractions(
     std::fill(hist.begin(), hist.end(), 0);
     since_sum = 0;
   };
-  for (size_t from = begin; from < end; from += kRowBlock) {
-    const size_t to = std::min(end, from + kRowBlock);
-    if (since_sum + (to - from) > kSumEvery) sum_hist();
-    CountBySlot(t.day.data() + from, t.cell.data() + from, to - from, tables,
-                n_cells, hist.data(), hist_size);
-    since_sum += to - from;
-    if (!any_linked) continue;
-    const size_t linked_end = std::lower_bound(t.linked_row.begin() + linked,
-                                               t.linked_row.end(), to) -
-                              t.linked_row.begin();
-    CountFollowUps(k, t, timelines, linked, linked_end, absl::MakeSpan(follow),
-                   months_);
-    linked = linked_end;
+  size_t begin, end;
+  while (next_rows(&begin, &end)) {
+    if (end <= begin) continue;
+    size_t linked =
+        std::lower_bound(t.linked_row.begin(), t.linked_row.end(), begin) -
+        t.linked_row.begin();
+    const bool any_linked =
+        linked < t.linked_row.size() && t.linked_row[linked] < end;
+    if (any_linked && timelines.empty()) {
+      own.resize(data.cases().size());
+      FillCaseTimelines(data, 0, own.size(), absl::MakeSpan(own));
+      timelines = own;
+    }
+    for (size_t from = begin; from < end; from += kRowBlock) {
+      const size_t to = std::min(end, from + kRowBlock);
+      if (since_sum + (to - from) > kSumEvery) sum_hist();
+      CountBySlot(t.day.data() + from, t.cell.data() + from, to - from, tables,
+                  n_cells, hist.data(), hist_size);
+      since_sum += to - from;
+      if (!any_linked) continue;
+      const size_t linked_end = std::lower_bound(t.linked_row.begin() + linked,
+                                                 t.linked_row.end(), to) -
+                                t.linked_row.begin();
+      CountFollowUps(k, t, timelines, linked, linked_end,
+                     absl::MakeSpan(follow), months_);
+      linked = linked_end;
+    }
   }
   sum_hist();
 
@@ -992,32 +1011,19 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
   }
   const size_t n_cases = data.cases().size();
   const size_t n_interactions = data.interactions().size();
-  // Interactions are cut into equal shares of work rather than of rows: a
-  // row linked to a case costs about as much as kLinkWeight others (its
-  // case is read at random), and exports come in time order, so the links
-  // (and the follow-ups in the periods) are not spread evenly over the rows.
-  constexpr size_t kLinkWeight = 16;
-  const std::vector<uint32_t>& links = data.interactions().linked_row;
-  auto weight = [&](size_t row) {  // of the rows before `row`
-    const size_t linked =
-        std::lower_bound(links.begin(), links.end(), row) - links.begin();
-    return row + kLinkWeight * linked;
+  // The interactions are handed out in chunks, one at a time, to whichever
+  // thread asks next: the rows' cost varies (linked rows cost more, and
+  // exports come in time order, so the links are not spread evenly), and
+  // so does the speed of threads on a shared machine.
+  constexpr size_t kChunkRows = size_t{1} << 16;
+  std::atomic<size_t> next_chunk{0};
+  auto next_rows = [&](size_t* begin, size_t* end) {
+    const size_t from = next_chunk.fetch_add(1) * kChunkRows;
+    if (from >= n_interactions) return false;
+    *begin = from;
+    *end = std::min(n_interactions, from + kChunkRows);
+    return true;
   };
-  std::vector<size_t> cuts(threads + 1, n_interactions);
-  cuts[0] = 0;
-  for (int i = 1; i < threads; ++i) {
-    const size_t target = weight(n_interactions) * i / threads;
-    size_t lo = cuts[i - 1], hi = n_interactions;  // first row >= target
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      if (weight(mid) < target) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    cuts[i] = lo;
-  }
   std::vector<PartialAggregate> parts(threads, PartialAggregate(settings));
   // Left uninitialised: AddCases writes every entry, on the threads (at 15
   // million rows, zeroing it first took a millisecond on one).
@@ -1035,7 +1041,7 @@ absl::StatusOr<PartialAggregate> Aggregate(const Dataset& data,
                              n_restrictions * (i + 1) / threads);
   };
   auto interactions = [&](int i) {
-    parts[i].AddInteractions(data, cuts[i], cuts[i + 1], timelines);
+    parts[i].AddInteractions(data, next_rows, timelines);
   };
   // The calling thread is worker 0; the others are started once, and wait
   // at the barrier for every timeline (starting threads for each phase cost

@@ -232,6 +232,42 @@ TEST(AggregateTest, ThreadsGiveTheSameReport) {
   EXPECT_FALSE(BuildReport(data, Request(), -1).ok());
 }
 
+// Ranges handed out in any order and size, empty ones too, count as one
+// range of every row.
+TEST(AggregateTest, InteractionsFromRangesCountAsOneRange) {
+  const Dataset data = RandomDataset(19, 1500, 30000);
+  const size_t n = data.interactions().size();
+  PartialAggregate whole(Settings());
+  whole.AddCases(data, 0, data.cases().size());
+  whole.AddInteractions(data, 0, n);
+  auto expected = BuildReport(whole, Request());
+  ASSERT_TRUE(expected.ok()) << expected.status();
+
+  std::mt19937_64 rng(23);
+  std::vector<size_t> cuts = {0, n, n / 2, n / 2};  // one empty range
+  for (int i = 0; i < 40; ++i) cuts.push_back(rng() % (n + 1));
+  std::sort(cuts.begin(), cuts.end());
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    ranges.emplace_back(cuts[i], cuts[i + 1]);
+  }
+  std::shuffle(ranges.begin(), ranges.end(), rng);
+  PartialAggregate from_ranges(Settings());
+  from_ranges.AddCases(data, 0, data.cases().size());
+  size_t next = 0;
+  from_ranges.AddInteractions(data,
+                              [&](size_t* begin, size_t* end) {
+                                if (next == ranges.size()) return false;
+                                std::tie(*begin, *end) = ranges[next++];
+                                return true;
+                              },
+                              {});
+  EXPECT_EQ(next, ranges.size());
+  auto report = BuildReport(from_ranges, Request());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->SerializeAsString(), expected->SerializeAsString());
+}
+
 TEST(AggregateTest, CasesFillTheSameTimelinesAsFillCaseTimelines) {
   const Dataset data = RandomDataset(13, 2000, 100);
   const size_t n = data.cases().size();

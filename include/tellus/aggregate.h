@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -144,6 +145,13 @@ class PartialAggregate {
   // making its own.
   void AddInteractions(
       const Dataset& data, size_t begin, size_t end,
+      absl::Span<const aggregate_internal::CaseTimeline> timelines);
+  // The same over every range of rows [*begin, *end) that `next_rows` hands
+  // out until it returns false: threads that share one source of ranges
+  // share the work however fast each runs (Aggregate does so).
+  void AddInteractions(
+      const Dataset& data,
+      absl::FunctionRef<bool(size_t* begin, size_t* end)> next_rows,
       absl::Span<const aggregate_internal::CaseTimeline> timelines);
   // What the follow-up rules read of case rows [begin, end), as seen at T,
   // into out[begin, end). `out` has one entry per case row.
