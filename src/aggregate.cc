@@ -134,16 +134,6 @@ namespace aggregate_internal {
 struct DayTables {
   explicit DayTables(const AggregationSettings& s);
 
-  // Period index (0 = P) of a day, or -1 outside the five periods.
-  int PeriodOf(int32_t day) const {
-    // Unsigned: a day before first_day wraps to a large offset.
-    const uint32_t offset =
-        static_cast<uint32_t>(day) - static_cast<uint32_t>(first_day);
-    return offset < period_of.size() ? period_of[offset] : -1;
-  }
-  // Month of P (0 = its first) of a day in P.
-  int MonthOf(int32_t day) const { return month_of[day - first_day]; }
-
   // Calendar::AddWorkingDays on day numbers.
   int32_t AddWorkingDays(int32_t day, int n) const {
     // 0 working days after a day is that day, working day or not (a policy
@@ -324,22 +314,41 @@ namespace {
 using aggregate_internal::DayTables;
 
 // What the case kernel reads besides the columns.
+//
+// It keeps its own copies of the tables' addresses and of T: read through
+// the DayTables' vectors, the compiler read each vector's address again
+// after every count.
 class Kernel {
  public:
-  Kernel(const DayTables& t, const Dataset& data) : t_(t), data_(data) {}
+  Kernel(const DayTables& t, const Dataset& data)
+      : t_(t),
+        data_(data),
+        period_of_(t.period_of.data()),
+        month_of_(t.month_of.data()),
+        days_(static_cast<uint32_t>(t.period_of.size())),
+        first_day_(t.first_day),
+        as_of_day_(t.as_of_day),
+        as_of_(t.as_of) {}
 
-  int PeriodOf(int32_t day) const { return t_.PeriodOf(day); }
-  int MonthOf(int32_t day) const { return t_.MonthOf(day); }
+  // Period index (0 = P) of a day, or -1 outside the five periods.
+  int PeriodOf(int32_t day) const {
+    // Unsigned: a day before first_day wraps to a large offset.
+    const uint32_t offset =
+        static_cast<uint32_t>(day) - static_cast<uint32_t>(first_day_);
+    return offset < days_ ? period_of_[offset] : -1;
+  }
+  // Month of P (0 = its first) of a day in P.
+  int MonthOf(int32_t day) const { return month_of_[day - first_day_]; }
 
   // The day of an event if it is seen at the as-of time, else kNoDay.
   int32_t SeenDay(const EventColumn& col, size_t row) const {
-    return col.SeenDay(row, t_.as_of_day, t_.as_of);
+    return col.SeenDay(row, as_of_day_, as_of_);
   }
   bool Seen(const EventColumn& col, size_t row) const {
     return SeenDay(col, row) != kNoDay;
   }
 
-  int32_t as_of_day() const { return t_.as_of_day; }
+  int32_t as_of_day() const { return as_of_day_; }
   const Dataset& data() const { return data_; }
 
   int32_t AcknowledgementDue(v1::Stage stage, int32_t start) const {
@@ -363,6 +372,12 @@ class Kernel {
  private:
   const DayTables& t_;
   const Dataset& data_;
+  const int8_t* period_of_;
+  const int16_t* month_of_;
+  uint32_t days_;
+  int32_t first_day_;
+  int32_t as_of_day_;
+  int64_t as_of_;
 };
 
 // METRICS.md's follow-up rules for a contact on `day` linked to complaint
@@ -497,6 +512,9 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
   const Kernel k(*tables_, data);
   const CaseTable& t = data.cases();
   std::vector<uint32_t> cell_of = MapCells(data);
+  // Through local pointers (see Kernel), renewed when a cell is named.
+  Counters* counters = counters_.data();
+  Counters* const months = months_.data();
   for (size_t r = begin; r < end; ++r) {
     // The days read more than once, read once: a store to the timelines
     // (int32) could alias the columns, so the compiler would read them again.
@@ -514,12 +532,14 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     if (cell == UINT32_MAX) {
       cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
                                            data.cells().service(t.cell[r])));
+      counters = counters_.data();
     }
     if (received == kNoDay) continue;  // not yet received at T
+    Counters* const at_period = counters + size_t{cell} * kPeriodsKept;
     auto count = [&](int period, Counter counter, int64_t n, int32_t day)
                      ABSL_ATTRIBUTE_ALWAYS_INLINE {
-                       at(cell, period)[counter] += n;
-                       if (period == 0) months_[k.MonthOf(day)][counter] += n;
+                       at_period[period][counter] += n;
+                       if (period == 0) months[k.MonthOf(day)][counter] += n;
                      };
 
     // No branch on the type (data, and mixed): an enquiry or a compliment
@@ -533,7 +553,7 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
             : type == v1::CASE_TYPE_COMPLIMENT ? kCompliments
                                                : kComplaintsReceived,
             1, received);
-      Counters& c = at(cell, p);
+      Counters& c = at_period[p];
       c[kCohortEscalated] += escalated != kNoDay;
       c[kCohortWithLessons] += complaint & k.Seen(t.first_lesson, r);
       const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
@@ -565,20 +585,20 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     if (int p = k.PeriodOf(decided); p >= 0) {
       const int counter =
           DecisionCounter(t.ombudsman_body[r], t.ombudsman_decision[r]);
-      if (counter >= 0) ++at(cell, p)[counter];
+      if (counter >= 0) ++at_period[p][counter];
     }
 
     if (int p = k.PeriodOf(s1); p >= 0) {
       count(p, kStage1Responses, 1, s1);
       // Due dates use the recorded days: an acknowledgement is never after
       // its response, and an extension is known with its response.
-      at(cell, p)[kStage1OnTime] +=
+      at_period[p][kStage1OnTime] +=
           k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
                    t.s1_extended_to.day[r]);
     }
     if (int p = k.PeriodOf(s2); p >= 0) {
       count(p, kStage2Responses, 1, s2);
-      at(cell, p)[kStage2OnTime] +=
+      at_period[p][kStage2OnTime] +=
           k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
                    s2, t.s2_extended_to.day[r]);
     }
@@ -587,7 +607,7 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     // requested by T) is dated in the period; never when withdrawn.
     const int32_t final_response = escalated != kNoDay ? s2 : s1;
     if (int p = k.PeriodOf(final_response); p >= 0 && withdrawn == kNoDay) {
-      Counters& c = at(cell, p);
+      Counters& c = at_period[p];
       ++c[kResolved];
       const uint8_t outcome =
           escalated != kNoDay ? t.s2_outcome[r] : t.s1_outcome[r];
@@ -662,7 +682,7 @@ void CountBySlot(const int32_t* day, const uint32_t* cell, size_t n,
 // linked columns), into follow[cell * kPeriodsKept + period] (contacts, on
 // complaints, chasing, after a response; by the data set's cell) and the
 // months of P.
-void CountFollowUps(const Kernel& k, const InteractionTable& t,
+void CountFollowUps(const Kernel k, const InteractionTable& t,
                     absl::Span<const CaseTimeline> timelines, size_t first,
                     size_t last,
                     absl::Span<std::array<int64_t, kFollowUpCounters>> follow,
@@ -671,6 +691,18 @@ void CountFollowUps(const Kernel& k, const InteractionTable& t,
   // without a branch per row: whether a linked row is a follow-up is data,
   // and a branch on it mispredicted often enough to cost more than the
   // rest of the loop.
+  //
+  // The columns are read through local pointers: through the tables' own
+  // vectors, the compiler read each vector's address again after every
+  // count.
+  const uint8_t* const linked_kind = t.linked_kind.data();
+  const uint32_t* const linked_row = t.linked_row.data();
+  const int32_t* const linked_case = t.linked_case.data();
+  const int32_t* const day_of = t.day.data();
+  const uint32_t* const cell_of = t.cell.data();
+  const CaseTimeline* const timeline_of = timelines.data();
+  std::array<int64_t, kFollowUpCounters>* const counts = follow.data();
+  Counters* const month_counts = months.data();
   constexpr size_t kBlock = 1024;
   uint32_t follow_ups[kBlock];
   for (size_t from = first; from < last; from += kBlock) {
@@ -678,25 +710,25 @@ void CountFollowUps(const Kernel& k, const InteractionTable& t,
     size_t n = 0;
     for (size_t i = from; i < to; ++i) {
       follow_ups[n] = static_cast<uint32_t>(i);
-      n += t.linked_kind[i] == v1::INTERACTION_KIND_FOLLOW_UP;
+      n += linked_kind[i] == v1::INTERACTION_KIND_FOLLOW_UP;
     }
     // Timelines are read at random: ask for them some rows ahead.
     constexpr size_t kPrefetchAhead = 16;
     for (size_t j = 0; j < n; ++j) {
       if (j + kPrefetchAhead < n) {
         __builtin_prefetch(
-            &timelines[t.linked_case[follow_ups[j + kPrefetchAhead]]]);
+            &timeline_of[linked_case[follow_ups[j + kPrefetchAhead]]]);
       }
       const size_t i = follow_ups[j];
-      const uint32_t r = t.linked_row[i];
-      const int32_t day = t.day[r];
+      const uint32_t r = linked_row[i];
+      const int32_t day = day_of[r];
       const int p = k.PeriodOf(day);
       if (p < 0) continue;
-      auto& c = follow[t.cell[r] * kPeriodsKept + p];
+      auto& c = counts[cell_of[r] * kPeriodsKept + p];
       ++c[0];
-      if (p == 0) ++months[k.MonthOf(day)][kFollowUpContacts];
+      if (p == 0) ++month_counts[k.MonthOf(day)][kFollowUpContacts];
       // Whether the case is a complaint is data too: no branch on it.
-      const CaseTimeline& timeline = timelines[t.linked_case[i]];
+      const CaseTimeline& timeline = timeline_of[linked_case[i]];
       const bool complaint = timeline.is_complaint;
       const FollowUpClass f = ClassifyFollowUp(timeline, day);
       c[1] += complaint;
