@@ -554,7 +554,7 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
                                                : kComplaintsReceived,
             1, received);
       Counters& c = at_period[p];
-      c[kCohortEscalated] += escalated != kNoDay;
+      c[kCohortEscalated] += complaint & (escalated != kNoDay);
       c[kCohortWithLessons] += complaint & k.Seen(t.first_lesson, r);
       const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
       const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
