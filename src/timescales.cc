@@ -12,12 +12,16 @@
 namespace tellus {
 namespace {
 
-absl::Status CheckNotNegative(int32_t days, absl::string_view stage,
-                              absl::string_view field) {
-  if (days >= 0) return absl::OkStatus();
+absl::Status CheckDays(int32_t days, absl::string_view stage,
+                       absl::string_view field) {
+  if (days >= 0 && days <= kMaxPolicyWorkingDays) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "timescale policy: ", std::string(stage), ".", std::string(field), " is ",
-      days, "; a number of working days cannot be negative"));
+      days,
+      days < 0 ? "; a number of working days cannot be negative"
+               : absl::StrCat("; a step of more than ", kMaxPolicyWorkingDays,
+                              " working days (about 38 years) is not a "
+                              "timescale")));
 }
 
 absl::StatusOr<StageTimescale> StageFromProto(const v1::StageTimescale& proto,
@@ -27,7 +31,7 @@ absl::StatusOr<StageTimescale> StageFromProto(const v1::StageTimescale& proto,
                                               "acknowledge_days"},
         {proto.respond_days(), "respond_days"},
         {proto.max_extension_days(), "max_extension_days"}}) {
-    absl::Status status = CheckNotNegative(days, stage, field);
+    absl::Status status = CheckDays(days, stage, field);
     if (!status.ok()) return status;
   }
   return StageTimescale{proto.acknowledge_days(), proto.respond_days(),

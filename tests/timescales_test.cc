@@ -172,6 +172,19 @@ TEST(PolicyProtoTest, ASetStageIsTakenAsWrittenEvenZero) {
   EXPECT_EQ(policy->stage2, (StageTimescale{0, 0, 0}));
 }
 
+TEST(PolicyProtoTest, DaysPastTheLimitAreAnError) {
+  v1::TimescalePolicy proto;
+  proto.mutable_stage1()->set_max_extension_days(kMaxPolicyWorkingDays);
+  ASSERT_TRUE(PolicyFromProto(proto).ok());
+  proto.mutable_stage1()->set_max_extension_days(kMaxPolicyWorkingDays + 1);
+  const absl::StatusOr<TimescalePolicy> policy = PolicyFromProto(proto);
+  ASSERT_FALSE(policy.ok());
+  EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(policy.status().message()),
+              HasSubstr("stage1.max_extension_days is 10001; a step of more "
+                        "than 10000 working days"));
+}
+
 TEST(PolicyProtoTest, NegativeDaysAreAnError) {
   v1::TimescalePolicy proto;
   proto.mutable_stage2()->set_acknowledge_days(5);

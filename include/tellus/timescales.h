@@ -12,6 +12,7 @@
 #ifndef TELLUS_TIMESCALES_H_
 #define TELLUS_TIMESCALES_H_
 
+#include <cstdint>
 #include <optional>
 
 #include "absl/status/statusor.h"
@@ -42,8 +43,12 @@ struct TimescalePolicy {
                          const TimescalePolicy&) = default;
 };
 
+// The most working days a step of a policy may take: past it a due date
+// would be worked out a day at a time for millions of days.
+inline constexpr int32_t kMaxPolicyWorkingDays = 10000;
+
 // A stage left unset in the message takes the Code's defaults; a negative
-// number of days is an error.
+// number of days, or one above kMaxPolicyWorkingDays, is an error.
 absl::StatusOr<TimescalePolicy> PolicyFromProto(const v1::TimescalePolicy& p);
 v1::TimescalePolicy PolicyToProto(const TimescalePolicy& policy);
 
