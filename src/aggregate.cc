@@ -134,19 +134,9 @@ namespace aggregate_internal {
 struct DayTables {
   explicit DayTables(const AggregationSettings& s);
 
-  // Calendar::AddWorkingDays on day numbers.
+  // Calendar::AddWorkingDays on day numbers: Shifted's answer past its
+  // tables (inside them, the tables already hold the answer).
   int32_t AddWorkingDays(int32_t day, int n) const {
-    // 0 working days after a day is that day, working day or not (a policy
-    // may say 0); the tables below would give the last working day.
-    if (n == 0) return day;
-    const uint32_t offset =
-        static_cast<uint32_t>(day) - static_cast<uint32_t>(wd_first);
-    if (ABSL_PREDICT_TRUE(offset < wd_count.size() && n >= 0)) {
-      // The n-th working day after `day` is the working day whose running
-      // count is `day`'s count plus n (`day` itself never counts).
-      const size_t target = static_cast<size_t>(wd_count[offset]) + n;
-      if (target < wd_nth.size()) return wd_first + wd_nth[target];
-    }
     return DayNumber(calendar.AddWorkingDays(FromDayNumber(day), n));
   }
 
