@@ -353,10 +353,10 @@ class Kernel {
     const int32_t clock =
         acknowledged != kNoDay ? std::min(acknowledged, ack_due) : ack_due;
     const int32_t due = t_.Shifted(stage, DayTables::kRespond, clock);
-    if (responded <= due) return true;
-    return extended_to != kNoDay &&
-           responded <= std::min(extended_to,
-                                 t_.Shifted(stage, DayTables::kExtend, due));
+    const int32_t extended_due =
+        std::min(extended_to, t_.Shifted(stage, DayTables::kExtend, due));
+    return (responded <= due) |
+           ((extended_to != kNoDay) & (responded <= extended_due));
   }
 
  private:
@@ -538,11 +538,13 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
     const bool complaint =
         (type != v1::CASE_TYPE_ENQUIRY) & (type != v1::CASE_TYPE_COMPLIMENT);
     if (const int p = k.PeriodOf(received); p >= 0) {
-      count(p,
-            type == v1::CASE_TYPE_ENQUIRY      ? kEnquiries
-            : type == v1::CASE_TYPE_COMPLIMENT ? kCompliments
-                                               : kComplaintsReceived,
-            1, received);
+      // The type's counter by arithmetic: the type is data, and mixed.
+      static_assert(kComplaintsReceived - kCompliments == 1 &&
+                    kComplaintsReceived - kEnquiries == 2);
+      const Counter received_counter = static_cast<Counter>(
+          kComplaintsReceived - (type == v1::CASE_TYPE_COMPLIMENT) -
+          2 * (type == v1::CASE_TYPE_ENQUIRY));
+      count(p, received_counter, 1, received);
       Counters& c = at_period[p];
       c[kCohortEscalated] += complaint & (escalated != kNoDay);
       c[kCohortWithLessons] += complaint & k.Seen(t.first_lesson, r);

@@ -448,6 +448,89 @@ TEST(AggregateTest, DueDatesBeyondTheDayTablesFollowTheCalendar) {
   }
 }
 
+// Every way a stage's response can fall against its due dates (before, on
+// and after the due date and the extended one; no, a short and an
+// overlong extension; no, an early and a late acknowledgement), one
+// complaint a report, at both stages: the kernel's on-time figure is
+// timescales.h's RespondedOnTime.
+TEST(AggregateTest, OnTimeIsRespondedOnTimeAtEveryBoundary) {
+  const AggregationSettings settings = Settings();
+  const Calendar& cal = settings.calendar;
+  const TimescalePolicy& policy = settings.policy;
+  auto add = [](CaseBuilder& c,
+                void (*event)(CaseBuilder&, v1::Stage, int, int, int),
+                v1::Stage stage, absl::CivilDay day) {
+    event(c, stage, static_cast<int>(day.year()), day.month(), day.day());
+  };
+  auto ack = [](CaseBuilder& c, v1::Stage s, int y, int m, int d) {
+    c.Ack(s, y, m, d);
+  };
+  auto extend = [](CaseBuilder& c, v1::Stage s, int y, int m, int d) {
+    c.Extend(s, y, m, d);
+  };
+  auto respond = [](CaseBuilder& c, v1::Stage s, int y, int m, int d) {
+    c.Respond(s, y, m, d);
+  };
+  const absl::CivilDay received(2023, 5, 2);
+  const absl::CivilDay s1_answered(2023, 5, 9);  // before stage 2, on time
+  const absl::CivilDay escalated(2023, 5, 12);   // a Friday
+  int checked = 0;
+  for (const v1::Stage stage : {v1::STAGE_1, v1::STAGE_2}) {
+    const absl::CivilDay start = stage == v1::STAGE_1 ? received : escalated;
+    const absl::CivilDay ack_due =
+        AcknowledgementDue(cal, policy, stage, start);
+    for (const std::optional<absl::CivilDay> acknowledged :
+         {std::optional<absl::CivilDay>(), std::optional(start + 1),
+          std::optional(ack_due + 5)}) {
+      const absl::CivilDay due =
+          ResponseDue(cal, policy, stage, start, acknowledged);
+      for (const std::optional<absl::CivilDay> extended_to :
+           {std::optional<absl::CivilDay>(), std::optional(due + 3),
+            std::optional(due + 120)}) {
+        const absl::CivilDay extended_due =
+            extended_to ? ExtendedDue(cal, policy, stage, due, *extended_to)
+                        : due;
+        for (const absl::CivilDay responded :
+             {due - 1, due, due + 1, extended_due, extended_due + 1}) {
+          if (acknowledged && *acknowledged > responded) continue;
+          CaseBuilder c("CMP-1");
+          c.Received(2023, 5, 2);
+          if (stage == v1::STAGE_2) {
+            add(c, respond, v1::STAGE_1, s1_answered);
+            c.Escalate(2023, 5, 12);
+          }
+          if (acknowledged) add(c, ack, stage, *acknowledged);
+          if (extended_to) add(c, extend, stage, *extended_to);
+          add(c, respond, stage, responded);
+          DatasetBuilder b;
+          ASSERT_TRUE(b.AddCase(c.get()).ok());
+          const Dataset data = std::move(b).Build();
+          PartialAggregate partial(settings);
+          partial.AddCases(data, 0, data.cases().size());
+          auto report = BuildReport(partial, Request());
+          ASSERT_TRUE(report.ok()) << report.status();
+          const v1::Ratio& r =
+              FindMetric(report->metrics(), stage == v1::STAGE_1
+                                                ? "stage1_on_time"
+                                                : "stage2_on_time")
+                  ->current()
+                  .ratio();
+          ASSERT_EQ(r.denominator(), 1);
+          EXPECT_EQ(r.numerator() == 1, RespondedOnTime(cal, policy, stage, due,
+                                                        responded, extended_to))
+              << "stage " << stage << " acknowledged "
+              << (acknowledged ? absl::FormatCivilTime(*acknowledged) : "-")
+              << " extended to "
+              << (extended_to ? absl::FormatCivilTime(*extended_to) : "-")
+              << " responded " << responded << " due " << due;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 80);
+}
+
 TEST(AggregateTest, PartialsOfDifferentSettingsDoNotMerge) {
   PartialAggregate a(Settings());
   v1::ReportSettings other = Request();
