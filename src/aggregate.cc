@@ -497,6 +497,113 @@ std::vector<uint32_t> PartialAggregate::MapCells(const Dataset& data) {
   return std::vector<uint32_t>(data.cells().size(), UINT32_MAX);
 }
 
+namespace {
+
+// Adds n to a counter of a cell's period, and of P's month for a day in P.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Count(const Kernel& k,
+                                               Counters* at_period,
+                                               Counters* months, int period,
+                                               Counter counter, int64_t n,
+                                               int32_t day) {
+  at_period[period][counter] += n;
+  if (period == 0) months[k.MonthOf(day)][counter] += n;
+}
+
+// The counter of a case's receipt, by its type: a table, as the type is
+// data, and mixed (GCC made a branch of the arithmetic). Any type but a
+// compliment or an enquiry counts as a complaint, as everywhere else.
+constexpr std::array<uint8_t, 256> kReceiptCounter = [] {
+  std::array<uint8_t, 256> counter;
+  counter.fill(kComplaintsReceived);
+  counter[v1::CASE_TYPE_COMPLIMENT] = kCompliments;
+  counter[v1::CASE_TYPE_ENQUIRY] = kEnquiries;
+  return counter;
+}();
+
+// A complaint received by T, as the case kernel's first pass leaves it to
+// the second: its row, its cell, and its days as seen at T.
+struct SeenComplaint {
+  size_t row;
+  uint32_t cell;
+  int32_t received, s1, escalated, s2, withdrawn;
+};
+
+// The figures of a complaint's procedure (METRICS.md): its cohort, its
+// acknowledgement and responses and their timeliness, its escalation, its
+// Ombudsman referral and decision, and its resolution.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CountProcedure(const Kernel& k,
+                                                        const CaseTable& t,
+                                                        const SeenComplaint& c,
+                                                        Counters* at_period,
+                                                        Counters* months) {
+  const size_t r = c.row;
+  if (const int p = k.PeriodOf(c.received); p >= 0) {
+    Counters& at = at_period[p];
+    at[kCohortEscalated] += c.escalated != kNoDay;
+    at[kCohortWithLessons] += k.Seen(t.first_lesson, r);
+    const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, c.received);
+    const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
+    const bool withdrawn_unacknowledged = (c.withdrawn != kNoDay) &
+                                          (c.withdrawn <= ack_due) &
+                                          (acknowledged == kNoDay);
+    const bool ack_due_counted =
+        (ack_due <= k.as_of_day()) & !withdrawn_unacknowledged;
+    at[kStage1AckDue] += ack_due_counted;
+    at[kStage1AckOnTime] +=
+        ack_due_counted & (acknowledged != kNoDay) & (acknowledged <= ack_due);
+  }
+
+  if (const int p = k.PeriodOf(c.escalated); p >= 0) {
+    Count(k, at_period, months, p, kStage2Received, 1, c.escalated);
+  }
+
+  const int32_t referred = k.SeenDay(t.ombudsman_referred, r);
+  if (const int p = k.PeriodOf(referred); p >= 0) {
+    Count(k, at_period, months, p, kOmbudsmanEnquiries, 1, referred);
+    Count(k, at_period, months, p,
+          t.ombudsman_body[r] == v1::OMBUDSMAN_BODY_HOS
+              ? kOmbudsmanEnquiriesHos
+              : kOmbudsmanEnquiriesLgsco,
+          1, referred);
+  }
+  const int32_t decided = k.SeenDay(t.ombudsman_decided, r);
+  if (const int p = k.PeriodOf(decided); p >= 0) {
+    const int counter =
+        DecisionCounter(t.ombudsman_body[r], t.ombudsman_decision[r]);
+    if (counter >= 0) ++at_period[p][counter];
+  }
+
+  if (const int p = k.PeriodOf(c.s1); p >= 0) {
+    Count(k, at_period, months, p, kStage1Responses, 1, c.s1);
+    // Due dates use the recorded days: an acknowledgement is never after
+    // its response, and an extension is known with its response.
+    at_period[p][kStage1OnTime] +=
+        k.OnTime(v1::STAGE_1, c.received, t.s1_acknowledged.day[r], c.s1,
+                 t.s1_extended_to.day[r]);
+  }
+  if (const int p = k.PeriodOf(c.s2); p >= 0) {
+    Count(k, at_period, months, p, kStage2Responses, 1, c.s2);
+    at_period[p][kStage2OnTime] +=
+        k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
+                 c.s2, t.s2_extended_to.day[r]);
+  }
+
+  // Resolved: the final internal response (stage 2 once escalation was
+  // requested by T) is dated in the period; never when withdrawn.
+  const bool escalated = c.escalated != kNoDay;
+  const int32_t final_response = escalated ? c.s2 : c.s1;
+  if (const int p = k.PeriodOf(final_response);
+      p >= 0 && c.withdrawn == kNoDay) {
+    Counters& at = at_period[p];
+    ++at[kResolved];
+    const uint8_t outcome = escalated ? t.s2_outcome[r] : t.s1_outcome[r];
+    at[kResolvedUpheld] += IsUpheldToSomeDegree(outcome);
+    at[kRemedyPence] += t.remedy_pence[r];
+  }
+}
+
+}  // namespace
+
 void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
                                 absl::Span<CaseTimeline> timelines) {
   const Kernel k(*tables_, data);
@@ -505,106 +612,51 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
   // Through local pointers (see Kernel), renewed when a cell is named.
   Counters* counters = counters_.data();
   Counters* const months = months_.data();
-  for (size_t r = begin; r < end; ++r) {
-    // The days read more than once, read once: a store to the timelines
-    // (int32) could alias the columns, so the compiler would read them again.
-    const int32_t received = k.SeenDay(t.received, r);
-    const int32_t s1 = k.SeenDay(t.s1_responded, r);
-    const int32_t escalated = k.SeenDay(t.s2_requested, r);
-    const int32_t s2 = k.SeenDay(t.s2_responded, r);
-    const int32_t withdrawn = k.SeenDay(t.withdrawn, r);
-    const uint8_t type = t.type[r];
-    // In the same pass, while the row's columns are in the cache.
-    if (!timelines.empty()) {
-      timelines[r] = TimelineOf(received, s1, escalated, s2, withdrawn, type);
+  // Two passes over each block of rows: the first makes every case's
+  // timeline and counts its receipt, the second counts the procedure of
+  // the block's complaints. Only a complaint has procedure events (case.h),
+  // and which rows are complaints is data, and mixed: in one pass, the
+  // procedure's branches were mispredicted on every change of type.
+  constexpr size_t kBlock = 256;
+  std::array<SeenComplaint, kBlock> complaints;
+  for (size_t from = begin; from < end; from += kBlock) {
+    const size_t to = std::min(end, from + kBlock);
+    size_t n_complaints = 0;
+    for (size_t r = from; r < to; ++r) {
+      // The days read more than once, read once: a store to the timelines
+      // (int32) could alias the columns, so the compiler would read them
+      // again.
+      const int32_t received = k.SeenDay(t.received, r);
+      const int32_t s1 = k.SeenDay(t.s1_responded, r);
+      const int32_t escalated = k.SeenDay(t.s2_requested, r);
+      const int32_t s2 = k.SeenDay(t.s2_responded, r);
+      const int32_t withdrawn = k.SeenDay(t.withdrawn, r);
+      const uint8_t type = t.type[r];
+      // In the same pass, while the row's columns are in the cache.
+      if (!timelines.empty()) {
+        timelines[r] = TimelineOf(received, s1, escalated, s2, withdrawn, type);
+      }
+      uint32_t& cell = cell_of[t.cell[r]];
+      if (cell == UINT32_MAX) {
+        cell =
+            static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
+                                          data.cells().service(t.cell[r])));
+        counters = counters_.data();
+      }
+      if (received == kNoDay) continue;  // not yet received at T
+      if (const int p = k.PeriodOf(received); p >= 0) {
+        const auto counter = static_cast<Counter>(kReceiptCounter[type]);
+        Count(k, counters + size_t{cell} * kPeriodsKept, months, p, counter, 1,
+              received);
+      }
+      // Kept by moving past it, without a branch on the type.
+      complaints[n_complaints] = {r,         cell, received, s1,
+                                  escalated, s2,   withdrawn};
+      n_complaints += kReceiptCounter[type] == kComplaintsReceived;
     }
-    uint32_t& cell = cell_of[t.cell[r]];
-    if (cell == UINT32_MAX) {
-      cell = static_cast<uint32_t>(CellFor(data.cells().directorate(t.cell[r]),
-                                           data.cells().service(t.cell[r])));
-      counters = counters_.data();
-    }
-    if (received == kNoDay) continue;  // not yet received at T
-    Counters* const at_period = counters + size_t{cell} * kPeriodsKept;
-    auto count = [&](int period, Counter counter, int64_t n, int32_t day)
-                     ABSL_ATTRIBUTE_ALWAYS_INLINE {
-                       at_period[period][counter] += n;
-                       if (period == 0) months[k.MonthOf(day)][counter] += n;
-                     };
-
-    // No branch on the type (data, and mixed): an enquiry or a compliment
-    // has none of a complaint's procedure events, so below only its receipt
-    // and the cohort figures, multiplied by `complaint`, could count.
-    const bool complaint =
-        (type != v1::CASE_TYPE_ENQUIRY) & (type != v1::CASE_TYPE_COMPLIMENT);
-    if (const int p = k.PeriodOf(received); p >= 0) {
-      // The type's counter by arithmetic: the type is data, and mixed.
-      static_assert(kComplaintsReceived - kCompliments == 1 &&
-                    kComplaintsReceived - kEnquiries == 2);
-      const Counter received_counter = static_cast<Counter>(
-          kComplaintsReceived - (type == v1::CASE_TYPE_COMPLIMENT) -
-          2 * (type == v1::CASE_TYPE_ENQUIRY));
-      count(p, received_counter, 1, received);
-      Counters& c = at_period[p];
-      c[kCohortEscalated] += complaint & (escalated != kNoDay);
-      c[kCohortWithLessons] += complaint & k.Seen(t.first_lesson, r);
-      const int32_t ack_due = k.AcknowledgementDue(v1::STAGE_1, received);
-      const int32_t acknowledged = k.SeenDay(t.s1_acknowledged, r);
-      const bool withdrawn_unacknowledged = (withdrawn != kNoDay) &
-                                            (withdrawn <= ack_due) &
-                                            (acknowledged == kNoDay);
-      const bool ack_due_counted =
-          complaint & (ack_due <= k.as_of_day()) & !withdrawn_unacknowledged;
-      c[kStage1AckDue] += ack_due_counted;
-      c[kStage1AckOnTime] += ack_due_counted & (acknowledged != kNoDay) &
-                             (acknowledged <= ack_due);
-    }
-
-    if (int p = k.PeriodOf(escalated); p >= 0) {
-      count(p, kStage2Received, 1, escalated);
-    }
-
-    const int32_t referred = k.SeenDay(t.ombudsman_referred, r);
-    if (int p = k.PeriodOf(referred); p >= 0) {
-      count(p, kOmbudsmanEnquiries, 1, referred);
-      count(p,
-            t.ombudsman_body[r] == v1::OMBUDSMAN_BODY_HOS
-                ? kOmbudsmanEnquiriesHos
-                : kOmbudsmanEnquiriesLgsco,
-            1, referred);
-    }
-    const int32_t decided = k.SeenDay(t.ombudsman_decided, r);
-    if (int p = k.PeriodOf(decided); p >= 0) {
-      const int counter =
-          DecisionCounter(t.ombudsman_body[r], t.ombudsman_decision[r]);
-      if (counter >= 0) ++at_period[p][counter];
-    }
-
-    if (int p = k.PeriodOf(s1); p >= 0) {
-      count(p, kStage1Responses, 1, s1);
-      // Due dates use the recorded days: an acknowledgement is never after
-      // its response, and an extension is known with its response.
-      at_period[p][kStage1OnTime] +=
-          k.OnTime(v1::STAGE_1, received, t.s1_acknowledged.day[r], s1,
-                   t.s1_extended_to.day[r]);
-    }
-    if (int p = k.PeriodOf(s2); p >= 0) {
-      count(p, kStage2Responses, 1, s2);
-      at_period[p][kStage2OnTime] +=
-          k.OnTime(v1::STAGE_2, t.s2_requested.day[r], t.s2_acknowledged.day[r],
-                   s2, t.s2_extended_to.day[r]);
-    }
-
-    // Resolved: the final internal response (stage 2 once escalation was
-    // requested by T) is dated in the period; never when withdrawn.
-    const int32_t final_response = escalated != kNoDay ? s2 : s1;
-    if (int p = k.PeriodOf(final_response); p >= 0 && withdrawn == kNoDay) {
-      Counters& c = at_period[p];
-      ++c[kResolved];
-      const uint8_t outcome =
-          escalated != kNoDay ? t.s2_outcome[r] : t.s1_outcome[r];
-      c[kResolvedUpheld] += IsUpheldToSomeDegree(outcome);
-      c[kRemedyPence] += t.remedy_pence[r];
+    for (size_t i = 0; i < n_complaints; ++i) {
+      const SeenComplaint& c = complaints[i];
+      CountProcedure(k, t, c, counters + size_t{c.cell} * kPeriodsKept, months);
     }
   }
   learning_.AddCases(data, LearningWindow(settings_.period, settings_.as_of),
