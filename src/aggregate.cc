@@ -195,12 +195,8 @@ struct DayTables {
   // Per day from first_day: the offsets of the first and last day of the
   // run of days with its slot (SlotRunOf).
   std::vector<int32_t> slot_run_first, slot_run_last;
-  // Working days over [wd_first, wd_first + wd_count.size()): wd_count[i]
-  // counts those in [wd_first, wd_first + i]; wd_nth[k] is the offset of
-  // the one whose count is k. Days outside go through the Calendar.
+  // The first day of the working-day tables the shifts are built from.
   int32_t wd_first = 0;
-  std::vector<int32_t> wd_count;
-  std::vector<int32_t> wd_nth;
   // [stage 1, stage 2][Step]: as far into the working-day tables as their
   // answers lie in them.
   Shift shifts[2][kSteps];
@@ -261,8 +257,12 @@ DayTables::DayTables(const AggregationSettings& s)
   wd_first = first_day - 400;
   const int32_t wd_last =
       std::min(std::max(as_of_day, last_day), last_day + 3660) + 800;
-  wd_count = calendar.RunningWorkingDays(
+  // Over [wd_first, wd_last]: wd_count[i] counts the working days in
+  // [wd_first, wd_first + i]; wd_nth[k] is the offset of the one whose
+  // count is k. Days outside go through the Calendar.
+  const std::vector<int32_t> wd_count = calendar.RunningWorkingDays(
       FromDayNumber(wd_first), static_cast<size_t>(wd_last - wd_first + 1));
+  std::vector<int32_t> wd_nth;
   wd_nth.push_back(-1);  // no working day has count 0
   for (size_t i = 0; i < wd_count.size(); ++i) {
     if (wd_count[i] != (i == 0 ? 0 : wd_count[i - 1])) {
@@ -310,9 +310,8 @@ using aggregate_internal::DayTables;
 // after every count.
 class Kernel {
  public:
-  Kernel(const DayTables& t, const Dataset& data)
+  explicit Kernel(const DayTables& t)
       : t_(t),
-        data_(data),
         period_of_(t.period_of.data()),
         month_of_(t.month_of.data()),
         days_(static_cast<uint32_t>(t.period_of.size())),
@@ -339,7 +338,6 @@ class Kernel {
   }
 
   int32_t as_of_day() const { return as_of_day_; }
-  const Dataset& data() const { return data_; }
 
   int32_t AcknowledgementDue(v1::Stage stage, int32_t start) const {
     return t_.Shifted(stage, DayTables::kAcknowledge, start);
@@ -361,7 +359,6 @@ class Kernel {
 
  private:
   const DayTables& t_;
-  const Dataset& data_;
   const int8_t* period_of_;
   const int16_t* month_of_;
   uint32_t days_;
@@ -606,7 +603,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void CountProcedure(const Kernel& k,
 
 void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
                                 absl::Span<CaseTimeline> timelines) {
-  const Kernel k(*tables_, data);
+  const Kernel k(*tables_);
   const CaseTable& t = data.cases();
   std::vector<uint32_t> cell_of = MapCells(data);
   // Through local pointers (see Kernel), renewed when a cell is named.
@@ -614,7 +611,8 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
   Counters* const months = months_.data();
   // Two passes over each block of rows: the first makes every case's
   // timeline and counts its receipt, the second counts the procedure of
-  // the block's complaints. Only a complaint has procedure events (case.h),
+  // the block's complaints. Only a complaint has procedure events (FoldCase
+  // refuses them on any other case, on every way into a Dataset),
   // and which rows are complaints is data, and mixed: in one pass, the
   // procedure's branches were mispredicted on every change of type.
   constexpr size_t kBlock = 256;
@@ -649,7 +647,8 @@ void PartialAggregate::AddCases(const Dataset& data, size_t begin, size_t end,
         Count(k, counters + size_t{cell} * kPeriodsKept, months, p, counter, 1,
               received);
       }
-      // Kept by moving past it, without a branch on the type.
+      // Written for every case, kept (by moving past it) for a complaint
+      // only: no branch on the type.
       complaints[n_complaints] = {r,         cell, received, s1,
                                   escalated, s2,   withdrawn};
       n_complaints += kReceiptCounter[type] == kComplaintsReceived;
@@ -787,7 +786,7 @@ void CountFollowUps(const Kernel k, const InteractionTable& t,
 void PartialAggregate::FillCaseTimelines(const Dataset& data, size_t begin,
                                          size_t end,
                                          absl::Span<CaseTimeline> out) const {
-  const Kernel k(*tables_, data);
+  const Kernel k(*tables_);
   const CaseTable& t = data.cases();
   for (size_t row = begin; row < end; ++row) {
     out[row] = TimelineOf(
@@ -833,7 +832,7 @@ void PartialAggregate::AddInteractions(
   std::vector<std::array<int64_t, kFollowUpCounters>> follow(n_cells *
                                                              kPeriodsKept);
   std::vector<CaseTimeline> own;
-  const Kernel k(tables, data);
+  const Kernel k(tables);
 
   // Every row is counted in its cell and slot (month of P, or earlier
   // period) on 32-bit counters (four copies of the table of a hundred cells
